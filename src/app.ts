@@ -1,0 +1,130 @@
+// Builds the server from the kernel, the web shell and the modules; nothing else.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyCompress from '@fastify/compress';
+import fastifyCookie from '@fastify/cookie';
+import fastifyFormbody from '@fastify/formbody';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { createAudit } from './kernel/audit.ts';
+import type { Config } from './kernel/config.ts';
+import type { AppContext, ModuleManifest } from './kernel/context.ts';
+import { openDb, type Db } from './kernel/db.ts';
+import { AppError, errorCatalogue, isErrorCode, problemSlug } from './kernel/errors.ts';
+import { registerKernelHttp, requestId } from './kernel/http.ts';
+import { I18n, type Messages } from './kernel/i18n.ts';
+import { createMetrics } from './kernel/metrics.ts';
+import { migrate, type MigrationSource } from './kernel/migrations.ts';
+import { catalogManifest, registerCatalog, type Catalog } from './modules/catalog/index.ts';
+import { buildAssets } from './web/assets.ts';
+import { registerWeb } from './web/index.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const kernelMessages = (lang: string) => JSON.parse(readFileSync(path.join(here, 'kernel', 'locales', `${lang}.json`), 'utf8')) as Messages;
+
+/** Every module, in the order their migrations run. */
+export const MODULES: ModuleManifest[] = [catalogManifest];
+
+export function migrationSources(): MigrationSource[] {
+  return [{ module: 'kernel', dir: path.join(here, 'kernel', 'migrations') }, ...MODULES.map((module) => ({ module: module.name, dir: module.migrationsDir }))];
+}
+
+export function buildI18n(): I18n {
+  const i18n = new I18n().add('', { mn: kernelMessages('mn'), en: kernelMessages('en') });
+  for (const module of MODULES) i18n.add(module.name, module.messages);
+  return i18n;
+}
+
+export interface App {
+  server: FastifyInstance;
+  /** Every route registered, for the authorization matrix tests. */
+  routes: { method: string; url: string }[];
+  ctx: AppContext;
+  catalog: Catalog;
+  close(): Promise<void>;
+}
+
+export interface BuildOptions {
+  /** Use this database instead of opening one from the configuration (tests share one). */
+  db?: Db;
+}
+
+/** Opens the database, applies migrations and builds the HTTP server (not yet listening). */
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<App> {
+  const i18n = buildI18n();
+  const missing = i18n.missingKeys();
+  if (missing.length > 0) throw new Error(`Messages missing in one language: ${missing.slice(0, 10).join(', ')}`);
+
+  const db = options.db ?? (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, inMemory: config.inMemory }));
+  await migrate(db, migrationSources());
+  const assets = await buildAssets();
+
+  const server = Fastify({
+    logger: { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'] },
+    genReqId: requestId,
+    trustProxy: config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: true } },
+    // Malformed URLs (bad percent-encoding) get the same problem answer as any other bad input.
+    frameworkErrors(error, request, reply) {
+      void (reply as FastifyReply).code(400).type('application/problem+json; charset=utf-8').send({
+        type: `${config.baseUrl}/problems/${problemSlug('VALIDATION_FAILED')}`,
+        title: 'Bad request',
+        status: 400,
+        detail: error.code === 'FST_ERR_BAD_URL' ? 'The address is not valid.' : 'The request is not valid.',
+        instance: '',
+        code: 'VALIDATION_FAILED',
+        requestId: request.id,
+      });
+    },
+  });
+  const ctx: AppContext = { config, db, i18n, audit: createAudit(db), metrics: createMetrics(), log: server.log };
+  const routes: App['routes'] = [];
+  server.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+  });
+
+  await server.register(fastifyCookie);
+  await server.register(fastifyFormbody, { bodyLimit: 256 * 1024 });
+  await server.register(fastifyCompress, { global: true, threshold: 1024, encodings: ['br', 'gzip'], brotliOptions: { params: { [(await import('node:zlib')).constants.BROTLI_PARAM_QUALITY]: 4 } } });
+  await server.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Urtuu API',
+        version: '1',
+        description: 'Public service catalogue of Urtuu. Errors are RFC 9457 problem details in Mongolian or English (?lang=mn|en, the lang cookie or Accept-Language).',
+      },
+      servers: [{ url: config.baseUrl }],
+    },
+  });
+  await server.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { docExpansion: 'list', deepLinking: false } });
+
+  await registerKernelHttp(server, ctx);
+  await registerWeb(server, ctx, assets);
+
+  // Problem type URIs resolve to their description in both languages.
+  server.get('/problems/:slug', { schema: { hide: true } }, async (request) => {
+    const code = (request.params as { slug: string }).slug.toUpperCase().replace(/-/g, '_');
+    if (!isErrorCode(code)) throw new AppError('NOT_FOUND');
+    const entry = errorCatalogue[code];
+    return { code, status: entry.status, mn: entry.mn, en: entry.en };
+  });
+
+  const catalog = await registerCatalog(server, ctx);
+  await server.ready();
+
+  return {
+    server,
+    routes,
+    ctx,
+    catalog,
+    async close() {
+      await server.close();
+      if (!options.db) await db.close();
+    },
+  };
+}

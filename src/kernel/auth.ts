@@ -1,0 +1,94 @@
+// Who is making a request, and what they may do. A session is a signed cookie naming the principal;
+// until the national login lands, principals come from the development sign-in only. Guards are
+// real: every protected route declares the roles it admits, and the authorization matrix tests
+// (`*.scopes.test.ts`) call every route as every role.
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import { AppError } from './errors.ts';
+
+export const ROLES = ['platform-admin', 'agency-admin', 'supervisor', 'officer', 'citizen'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Principal {
+  /** Stable id of the person or staff account. */
+  id: string;
+  name: string;
+  kind: 'citizen' | 'official';
+  roles: Role[];
+  /** The agency an official works for; null for citizens and platform administrators. */
+  agencyId: string | null;
+}
+
+export const SESSION_COOKIE = 'urtuu_session';
+export const CSRF_COOKIE = 'urtuu_csrf';
+const SESSION_HOURS = 8;
+
+function sign(secret: string, value: string): string {
+  return createHmac('sha256', secret).update(value).digest('base64url');
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+interface SessionPayload {
+  principal: Principal;
+  /** Expiry, seconds since the epoch. */
+  exp: number;
+}
+
+/** Encodes a session cookie value: base64url(JSON).signature. */
+export function encodeSession(secret: string, principal: Principal, now = Date.now()): string {
+  const payload: SessionPayload = { principal, exp: Math.floor(now / 1000) + SESSION_HOURS * 3600 };
+  const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
+  return `${body}.${sign(secret, `session:${body}`)}`;
+}
+
+/** Decodes a session cookie; undefined when absent, forged, malformed or expired. */
+export function decodeSession(secret: string, cookie: string | undefined, now = Date.now()): Principal | undefined {
+  if (!cookie || cookie.length > 4096) return undefined;
+  const [body, signature, extra] = cookie.split('.');
+  if (!body || !signature || extra !== undefined) return undefined;
+  if (!safeEqual(signature, sign(secret, `session:${body}`))) return undefined;
+  try {
+    const payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as SessionPayload;
+    if (typeof payload.exp !== 'number' || payload.exp * 1000 < now) return undefined;
+    const principal = payload.principal;
+    if (!principal || typeof principal.id !== 'string' || !Array.isArray(principal.roles)) return undefined;
+    return principal;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A new random value for the CSRF cookie. */
+export function newCsrfSecret(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+/** The token a form carries: derived from the browser's CSRF cookie, so another site cannot know it. */
+export function csrfTokenFor(secret: string, cookieValue: string): string {
+  return sign(secret, `csrf:${cookieValue}`);
+}
+
+export function csrfTokenValid(secret: string, cookieValue: string | undefined, token: unknown): boolean {
+  if (!cookieValue || typeof token !== 'string' || token.length > 200) return false;
+  return safeEqual(token, csrfTokenFor(secret, cookieValue));
+}
+
+export function hasRole(principal: Principal | null | undefined, roles: readonly Role[]): boolean {
+  return !!principal && principal.roles.some((role) => roles.includes(role));
+}
+
+/**
+ * A preHandler admitting only principals holding one of `roles`. Nobody signed in: 401; signed in
+ * without the role: 403. Pages turn the 401 into a sign-in prompt (see the error handler).
+ */
+export function requireRole(...roles: Role[]): preHandlerAsyncHookHandler {
+  return async function guard(request: FastifyRequest, _reply: FastifyReply) {
+    if (!request.principal) throw new AppError('UNAUTHENTICATED');
+    if (!hasRole(request.principal, roles)) throw new AppError('FORBIDDEN');
+  };
+}

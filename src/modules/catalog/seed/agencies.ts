@@ -1,0 +1,408 @@
+// Real Mongolian ministries and agencies that provide services through e-Mongolia or the ХУР (XYP)
+// exchange. Public sources relied on: e-mongolia.mn, ema.gov.mn, the XYP public service catalogue
+// (developer.xyp.gov.mn, "Provider" of each operation), burtgel.gov.mn, immigration.gov.mn,
+// police.gov.mn, gazar.gov.mn, ndaatgal.mn, hudulmur-halamj.gov.mn, mta.gov.mn, emd.gov.mn,
+// elf.gov.mn, eec.mn, forest.gov.mn, bpo.gov.mn, archives.gov.mn, lac.gov.mn, montsame.mn,
+// legalinfo.mn and the Wikipedia articles on the Ministry of Justice and Home Affairs and the
+// General Authority for Border Protection. Ministry names follow the government structure of July
+// 2024. Phone numbers, e-mail addresses and street addresses appear only where a public source gave
+// them; otherwise the field is null or names the city only.
+import type { SeedAgency } from './types.ts';
+
+const UB_MN = 'Улаанбаатар хот';
+const UB_EN = 'Ulaanbaatar';
+
+export const seedAgencies: SeedAgency[] = [
+  // ---------------------------------------------------------------- ministries
+  {
+    id: 'mojha', kind: 'ministry', abbrMn: 'ХЗДХЯ', abbrEn: 'MOJHA',
+    nameMn: 'Хууль зүй, дотоод хэргийн яам', nameEn: 'Ministry of Justice and Home Affairs',
+    parentId: null,
+    descriptionMn: 'Хууль зүй, улсын бүртгэл, цагдаа, хил, цагаачлалын асуудлыг хариуцсан төрийн захиргааны төв байгууллага.',
+    descriptionEn: 'The ministry responsible for justice, state registration, the police, border protection and immigration.',
+    website: 'mojha.gov.mn', phone: null, email: null,
+    addressMn: 'Засгийн газрын V байр, Улаанбаатар хот', addressEn: 'Government Building V, Ulaanbaatar',
+  },
+  {
+    id: 'mddic', kind: 'ministry', abbrMn: 'ЦХИХХЯ', abbrEn: 'MDDIC',
+    nameMn: 'Цахим хөгжил, инноваци, харилцаа холбооны яам', nameEn: 'Ministry of Digital Development, Innovation and Communications',
+    parentId: null,
+    descriptionMn: 'Цахим засаглал, e-Mongolia, ХУР болон ДАН системийн бодлогыг хариуцсан яам.',
+    descriptionEn: 'The ministry in charge of digital government policy, including e-Mongolia, the Khur (XYP) data exchange and the DAN login.',
+    website: 'mddic.gov.mn', phone: null, email: null, addressMn: UB_MN, addressEn: UB_EN,
+  },
+  {
+    id: 'mof', kind: 'ministry', abbrMn: 'СЯ', abbrEn: 'MOF',
+    nameMn: 'Сангийн яам', nameEn: 'Ministry of Finance',
+    parentId: null,
+    descriptionMn: 'Төсөв, татвар, гаалийн бодлогыг хариуцаж, Татварын болон Гаалийн ерөнхий газрыг удирддаг яам.',
+    descriptionEn: 'The ministry for the budget, tax and customs policy, overseeing the tax and customs administrations.',
+    website: 'mof.gov.mn', phone: null, email: null, addressMn: UB_MN, addressEn: UB_EN,
+  },
+  {
+    id: 'moh', kind: 'ministry', abbrMn: 'ЭМЯ', abbrEn: 'MOH',
+    nameMn: 'Эрүүл мэндийн яам', nameEn: 'Ministry of Health',
+    parentId: null,
+    descriptionMn: 'Эрүүл мэндийн бодлого, эмнэлгийн цахим систем, дархлаажуулалт, цахим жорыг хариуцсан яам.',
+    descriptionEn: 'The ministry for health policy, the hospital e-health systems, immunisation and e-prescriptions.',
+    website: 'moh.gov.mn', phone: null, email: null, addressMn: UB_MN, addressEn: UB_EN,
+  },
+  {
+    id: 'moe', kind: 'ministry', abbrMn: 'БЯ', abbrEn: 'MOE',
+    nameMn: 'Боловсролын яам', nameEn: 'Ministry of Education',
+    parentId: null,
+    descriptionMn: 'Сургуулийн өмнөх, ерөнхий, дээд боловсролын бодлого, элсэлт, суралцагчийн бүртгэлийг хариуцсан яам.',
+    descriptionEn: 'The ministry for preschool, school and higher education, admissions and student records.',
+    website: 'meds.gov.mn', phone: null, email: null, addressMn: UB_MN, addressEn: UB_EN,
+  },
+  {
+    id: 'mrt', kind: 'ministry', abbrMn: 'ЗТЯ', abbrEn: 'MRT',
+    nameMn: 'Зам, тээврийн яам', nameEn: 'Ministry of Road and Transport',
+    parentId: null,
+    descriptionMn: 'Зам, тээвэр, тээврийн хэрэгслийн бүртгэл, жолоочийн үнэмлэхийн бодлогыг хариуцсан яам.',
+    descriptionEn: 'The ministry for roads, transport, vehicle registration and driving licences.',
+    website: 'mrt.gov.mn', phone: null, email: null, addressMn: UB_MN, addressEn: UB_EN,
+  },
+  {
+    id: 'mflsp', kind: 'ministry', abbrMn: 'ГБХНХЯ', abbrEn: 'MFLSP',
+    nameMn: 'Гэр бүл, хөдөлмөр, нийгмийн хамгааллын яам', nameEn: 'Ministry of Family, Labour and Social Protection',
+    parentId: null,
+    descriptionMn: 'Хөдөлмөр эрхлэлт, нийгмийн даатгал, халамж, гэр бүл, хүүхдийн бодлогыг хариуцсан яам.',
+    descriptionEn: 'The ministry for employment, social insurance, welfare, families and children.',
+    website: 'mlsp.gov.mn', phone: null, email: null, addressMn: UB_MN, addressEn: UB_EN,
+  },
+  {
+    id: 'mfa', kind: 'ministry', abbrMn: 'ГХЯ', abbrEn: 'MFA',
+    nameMn: 'Гадаад харилцааны яам', nameEn: 'Ministry of Foreign Affairs',
+    parentId: null,
+    descriptionMn: 'Гадаад харилцаа, консулын үйлчилгээ, баримт бичгийг апостилээр баталгаажуулах ажлыг хариуцсан яам.',
+    descriptionEn: 'The ministry for foreign relations, consular services and the apostille certification of documents.',
+    website: 'mfa.gov.mn', phone: null, email: null, addressMn: UB_MN, addressEn: UB_EN,
+  },
+  {
+    id: 'mecc', kind: 'ministry', abbrMn: 'БОУАӨЯ', abbrEn: 'MECC',
+    nameMn: 'Байгаль орчин, уур амьсгалын өөрчлөлтийн яам', nameEn: 'Ministry of Environment and Climate Change',
+    parentId: null,
+    descriptionMn: 'Байгаль орчин, ой, ан амьтан, уур амьсгалын өөрчлөлтийн бодлогыг хариуцсан яам.',
+    descriptionEn: 'The ministry for the environment, forests, wildlife and climate change.',
+    website: 'mecc.gov.mn', phone: null, email: null, addressMn: UB_MN, addressEn: UB_EN,
+  },
+  {
+    id: 'mofali', kind: 'ministry', abbrMn: 'ХХААХҮЯ', abbrEn: 'MOFALI',
+    nameMn: 'Хүнс, хөдөө аж ахуй, хөнгөн үйлдвэрийн яам', nameEn: 'Ministry of Food, Agriculture and Light Industry',
+    parentId: null,
+    descriptionMn: 'Мал аж ахуй, газар тариалан, хүнс, хөнгөн үйлдвэрийн бодлогыг хариуцсан яам.',
+    descriptionEn: 'The ministry for livestock, crop farming, food and light industry.',
+    website: 'mofali.gov.mn', phone: null, email: null, addressMn: UB_MN, addressEn: UB_EN,
+  },
+  {
+    id: 'mudch', kind: 'ministry', abbrMn: 'ХББОСЯ', abbrEn: 'MUDCH',
+    nameMn: 'Хот байгуулалт, барилга, орон сууцжуулалтын яам', nameEn: 'Ministry of Urban Development, Construction and Housing',
+    parentId: null,
+    descriptionMn: 'Хот байгуулалт, барилга, орон сууц, газрын харилцааны бодлогыг хариуцсан яам.',
+    descriptionEn: 'The ministry for urban planning, construction, housing and land administration.',
+    website: 'mcud.gov.mn', phone: null, email: null, addressMn: UB_MN, addressEn: UB_EN,
+  },
+  {
+    id: 'mod', kind: 'ministry', abbrMn: 'БХЯ', abbrEn: 'MOD',
+    nameMn: 'Батлан хамгаалах яам', nameEn: 'Ministry of Defence',
+    parentId: null,
+    descriptionMn: 'Батлан хамгаалах бодлого, цэргийн алба, цэргийн бүртгэлийг хариуцсан яам.',
+    descriptionEn: 'The ministry for defence policy, military service and military registration.',
+    website: 'mod.gov.mn', phone: null, email: null, addressMn: UB_MN, addressEn: UB_EN,
+  },
+  {
+    id: 'energy', kind: 'ministry', abbrMn: 'ЭХЯ', abbrEn: 'MOEN',
+    nameMn: 'Эрчим хүчний яам', nameEn: 'Ministry of Energy',
+    parentId: null,
+    descriptionMn: 'Эрчим хүч, цахилгаан, дулаан хангамжийн бодлого, холболтын техникийн нөхцөлийг хариуцсан яам.',
+    descriptionEn: 'The ministry for energy, electricity and heating policy, including technical conditions for new connections.',
+    website: 'moe.gov.mn', phone: null, email: null, addressMn: UB_MN, addressEn: UB_EN,
+  },
+
+  // ------------------------------------------- agencies of the Ministry of Justice and Home Affairs
+  {
+    id: 'gasr', kind: 'agency', abbrMn: 'УБЕГ', abbrEn: 'GASR',
+    nameMn: 'Улсын бүртгэлийн ерөнхий газар', nameEn: 'General Authority for State Registration',
+    parentId: 'mojha',
+    descriptionMn: 'Иргэний, эд хөрөнгийн эрхийн болон хуулийн этгээдийн улсын бүртгэл, иргэний үнэмлэх, гадаад паспортыг хариуцдаг.',
+    descriptionEn: 'Runs the civil, property and legal-entity registers and issues ID cards and passports.',
+    website: 'burtgel.gov.mn', phone: null, email: null, addressMn: UB_MN, addressEn: UB_EN,
+  },
+  {
+    id: 'police', kind: 'agency', abbrMn: 'ЦЕГ', abbrEn: 'NPA',
+    nameMn: 'Цагдаагийн ерөнхий газар', nameEn: 'National Police Agency',
+    parentId: 'mojha',
+    descriptionMn: 'Нийтийн хэв журам, замын хөдөлгөөний хяналт, гэмт хэрэг, зөрчлийн бүртгэлийг хариуцдаг.',
+    descriptionEn: 'Keeps public order, polices road traffic and holds the records of crimes and offences.',
+    website: 'police.gov.mn', phone: '102', email: null, addressMn: UB_MN, addressEn: UB_EN,
+  },
+  {
+    id: 'immigration', kind: 'agency', abbrMn: 'ГИХГ', abbrEn: 'MIA',
+    nameMn: 'Гадаадын иргэн, харьяатын газар', nameEn: 'Immigration Agency of Mongolia',
+    parentId: 'mojha',
+    descriptionMn: 'Гадаадын иргэний виз, оршин суух зөвшөөрөл, бүртгэл, иргэний харьяаллын асуудлыг шийдвэрлэдэг.',
+    descriptionEn: 'Handles visas, residence permits and registration of foreigners, and citizenship applications.',
+    website: 'immigration.gov.mn', phone: '1800-1882', email: 'support@immigration.gov.mn',
+    addressMn: 'Хан-Уул дүүрэг, Улаанбаатар хот', addressEn: 'Khan-Uul district, Ulaanbaatar',
+  },
+  {
+    id: 'border', kind: 'agency', abbrMn: 'ХХЕГ', abbrEn: 'GABP',
+    nameMn: 'Хил хамгаалах ерөнхий газар', nameEn: 'General Authority for Border Protection',
+    parentId: 'mojha',
+    descriptionMn: 'Улсын хилийг хамгаалж, хилээр нэвтрэх зорчигч, тээврийн хэрэгслийг шалгадаг.',
+    descriptionEn: 'Guards the state border and checks the people and vehicles that cross it.',
+    website: 'bpo.gov.mn', phone: null, email: null, addressMn: UB_MN, addressEn: UB_EN,
+  },
+  {
+    id: 'court-enforcement', kind: 'agency', abbrMn: 'ШШГЕГ', abbrEn: 'GEACD',
+    nameMn: 'Шүүхийн шийдвэр гүйцэтгэх ерөнхий газар', nameEn: 'General Executive Agency of Court Decisions',
+    parentId: 'mojha',
+    descriptionMn: 'Шүүхийн шийдвэрээр ногдуулсан төлбөр, ялыг биелүүлэх ажлыг хариуцдаг.',
+    descriptionEn: 'Enforces court decisions, including court-ordered debts and sentences.',
+    website: 'cd.gov.mn', phone: null, email: null, addressMn: UB_MN, addressEn: UB_EN,
+  },
+  {
+    id: 'forensic', kind: 'agency', abbrMn: 'ШШЕГ', abbrEn: 'NFA',
+    nameMn: 'Шүүхийн шинжилгээний ерөнхий газар', nameEn: 'National Forensic Agency',
+    parentId: 'mojha',
+    descriptionMn: 'Шүүх шинжилгээ хийж, галт зэвсгийг адилтгалын санд бүртгэдэг.',
+    descriptionEn: 'Carries out forensic examinations and registers firearms in the ballistic identification database.',
+    website: 'nfa.gov.mn', phone: null, email: null, addressMn: UB_MN, addressEn: UB_EN,
+  },
+  {
+    id: 'archives', kind: 'agency', abbrMn: 'АЕГ', abbrEn: 'GAA',
+    nameMn: 'Архивын ерөнхий газар', nameEn: 'General Archival Authority',
+    parentId: 'mojha',
+    descriptionMn: 'Улсын архивын сан хөмрөгийг хадгалж, архивын лавлагаа, хуулбар олгодог.',
+    descriptionEn: 'Keeps the national archives and issues certified archive references and copies.',
+    website: 'archives.gov.mn', phone: null, email: 'info@archives.gov.mn', addressMn: UB_MN, addressEn: UB_EN,
+  },
+  {
+    id: 'legal-aid', kind: 'agency', abbrMn: 'ХЗТТ', abbrEn: 'LAC',
+    nameMn: 'Хууль зүйн туслалцааны төв', nameEn: 'Legal Aid Center',
+    parentId: 'mojha',
+    descriptionMn: 'Төлбөрийн чадваргүй болон эмзэг бүлгийн иргэдэд төрөөс үнэ төлбөргүй хууль зүйн туслалцаа үзүүлдэг.',
+    descriptionEn: 'Gives free state legal advice and defence to people who cannot pay and to vulnerable groups.',
+    website: 'lac.gov.mn', phone: '77001982', email: null,
+    addressMn: 'Сүхбаатар дүүрэг, Улаанбаатар хот', addressEn: 'Sükhbaatar district, Ulaanbaatar',
+  },
+  {
+    id: 'ip-office', kind: 'agency', abbrMn: 'ОӨГ', abbrEn: 'IPOM',
+    nameMn: 'Оюуны өмчийн газар', nameEn: 'Intellectual Property Office of Mongolia',
+    parentId: 'mojha',
+    descriptionMn: 'Барааны тэмдэг, патент, зохиогчийн эрхийн бүртгэлийг хариуцдаг.',
+    descriptionEn: 'Registers trademarks, patents and copyright.',
+    website: null, phone: null, email: null, addressMn: UB_MN, addressEn: UB_EN,
+  },
+
+  // ------------------------------------------------- agencies of the Ministry of Family, Labour and Social Protection
+  {
+    id: 'social-insurance', kind: 'agency', abbrMn: 'НДЕГ', abbrEn: 'GOSI',
+    nameMn: 'Нийгмийн даатгалын ерөнхий газар', nameEn: 'General Office of Social Insurance',
+    parentId: 'mflsp',
+    descriptionMn: 'Нийгмийн даатгалын шимтгэлийг бүрдүүлж, тэтгэвэр, тэтгэмжийг тогтоон олгодог.',
+    descriptionEn: 'Collects social insurance contributions and grants pensions and benefits.',
+    website: 'ndaatgal.mn', phone: null, email: null, addressMn: UB_MN, addressEn: UB_EN,
+  },
+  {
+    id: 'welfare', kind: 'agency', abbrMn: 'ХХҮЕГ', abbrEn: 'GALWS',
+    nameMn: 'Хөдөлмөр, халамжийн үйлчилгээний ерөнхий газар', nameEn: 'General Authority for Labour, Welfare and Services',
+    parentId: 'mflsp',
+    descriptionMn: 'Хөдөлмөр эрхлэлтийг дэмжих, нийгмийн халамжийн тэтгэвэр, тэтгэмж, хүүхдийн мөнгө олгох ажлыг хариуцдаг.',
+    descriptionEn: 'Supports job seekers and pays welfare pensions, allowances and child money.',
+    website: 'hudulmur-halamj.gov.mn', phone: null, email: null, addressMn: UB_MN, addressEn: UB_EN,
+  },
+
+  // ------------------------------------------------------------ agencies of the Ministry of Finance
+  {
+    id: 'tax', kind: 'agency', abbrMn: 'ТЕГ', abbrEn: 'MTA',
+    nameMn: 'Татварын ерөнхий газар', nameEn: 'Mongolian Tax Administration',
+    parentId: 'mof',
+    descriptionMn: 'Татвар төлөгчийг бүртгэж, татварын тайлан хүлээн авч, татвар хураадаг.',
+    descriptionEn: 'Registers taxpayers, receives tax returns and collects taxes.',
+    website: 'mta.gov.mn', phone: '1800-1288', email: null, addressMn: UB_MN, addressEn: UB_EN,
+  },
+  {
+    id: 'customs', kind: 'agency', abbrMn: 'ГЕГ', abbrEn: 'CGA',
+    nameMn: 'Гаалийн ерөнхий газар', nameEn: 'Customs General Administration',
+    parentId: 'mof',
+    descriptionMn: 'Хилээр нэвтрэх бараа, тээврийн хэрэгслийг гаалийн бүрдүүлэлтэд хамруулж, гаалийн албан татвар хураадаг.',
+    descriptionEn: 'Clears goods and vehicles crossing the border and collects customs duties.',
+    website: 'customs.gov.mn', phone: null, email: null, addressMn: UB_MN, addressEn: UB_EN,
+  },
+
+  // ------------------------------------------------------------- agencies of the Ministry of Health
+  {
+    id: 'health-insurance', kind: 'agency', abbrMn: 'ЭМДЕГ', abbrEn: 'HIGA',
+    nameMn: 'Эрүүл мэндийн даатгалын ерөнхий газар', nameEn: 'Health Insurance General Agency',
+    parentId: 'moh',
+    descriptionMn: 'Эрүүл мэндийн даатгалын санг удирдаж, гэрээт эмнэлгүүдэд даатгалаар үзүүлсэн тусламжийг санхүүжүүлдэг.',
+    descriptionEn: 'Manages the health insurance fund and pays contracted hospitals for insured care.',
+    website: 'emd.gov.mn', phone: null, email: null, addressMn: UB_MN, addressEn: UB_EN,
+  },
+  {
+    id: 'health-development', kind: 'agency', abbrMn: 'ЭМХТ', abbrEn: 'HDC',
+    nameMn: 'Эрүүл мэндийн хөгжлийн төв', nameEn: 'Health Development Center',
+    parentId: 'moh',
+    descriptionMn: 'Эрүүл мэндийн мэдээллийн сан, эмч нарын лиценз, урьдчилан сэргийлэх үзлэгийн бүртгэлийг хөтөлдөг.',
+    descriptionEn: 'Runs the health information systems, the register of medical licences and preventive check-up records.',
+    website: 'hdc.gov.mn', phone: null, email: null, addressMn: UB_MN, addressEn: UB_EN,
+  },
+  {
+    id: 'transfusion', kind: 'agency', abbrMn: 'ЦССҮТ', abbrEn: 'NTC',
+    nameMn: 'Цус сэлбэлт судлалын үндэсний төв', nameEn: 'National Transfusion Center',
+    parentId: 'moh',
+    descriptionMn: 'Цусны донорын үйлчилгээ, цус, цусан бүтээгдэхүүний нөөцийг хариуцаж, иргэний цусны бүлгийн мэдээллийг хадгалдаг.',
+    descriptionEn: 'Runs blood donation and the blood supply, and keeps citizens’ blood-group records.',
+    website: null, phone: null, email: null, addressMn: UB_MN, addressEn: UB_EN,
+  },
+  {
+    id: 'medicines', kind: 'agency', abbrMn: 'ЭЭХХЗГ', abbrEn: 'MMRA',
+    nameMn: 'Эм, эмнэлгийн хэрэгслийн хяналт, зохицуулалтын газар', nameEn: 'Medicines and Medical Devices Regulatory Agency',
+    parentId: 'moh',
+    descriptionMn: 'Эм, эмнэлгийн хэрэгслийг бүртгэж, чанар, аюулгүй байдалд нь хяналт тавьдаг.',
+    descriptionEn: 'Registers medicines and medical devices and oversees their quality and safety.',
+    website: 'mmra.gov.mn', phone: null, email: null, addressMn: UB_MN, addressEn: UB_EN,
+  },
+
+  // ------------------------------------------------------ agency of the Ministry of Road and Transport
+  {
+    id: 'transport-centre', kind: 'agency', abbrMn: 'АТҮТ', abbrEn: 'NATC',
+    nameMn: 'Автотээврийн үндэсний төв', nameEn: 'National Automobile Transport Centre',
+    parentId: 'mrt',
+    descriptionMn: 'Тээврийн хэрэгслийг улсын бүртгэлд бүртгэж, улсын дугаар олгож, техникийн хяналтын үзлэг хийдэг.',
+    descriptionEn: 'Registers vehicles, issues number plates and runs the annual technical inspection.',
+    website: 'transdep.mn', phone: null, email: null, addressMn: UB_MN, addressEn: UB_EN,
+  },
+
+  // ------------------------------------- agency of the Ministry of Urban Development, Construction and Housing
+  {
+    id: 'land', kind: 'agency', abbrMn: 'ГЗБГЗЗГ', abbrEn: 'ALAMGAC',
+    nameMn: 'Газар зохион байгуулалт, геодези, зураг зүйн газар', nameEn: 'Agency for Land Administration and Management, Geodesy and Cartography',
+    parentId: 'mudch',
+    descriptionMn: 'Газрын кадастр, газар эзэмших, ашиглах, өмчлөх эрхийн бүртгэл, egazar.gov.mn системийг хариуцдаг.',
+    descriptionEn: 'Keeps the land cadastre and the records of land possession, use and ownership, and runs egazar.gov.mn.',
+    website: 'gazar.gov.mn', phone: null, email: 'info@gazar.gov.mn', addressMn: UB_MN, addressEn: UB_EN,
+  },
+
+  // ---------------------------------------------------------- agencies of the Ministry of Education
+  {
+    id: 'education-evaluation', kind: 'agency', abbrMn: 'БҮТ', abbrEn: 'EEC',
+    nameMn: 'Боловсролын үнэлгээний төв', nameEn: 'Education Evaluation Center',
+    parentId: 'moe',
+    descriptionMn: 'Элсэлтийн ерөнхий шалгалт (ЭЕШ) болон сурлагын үнэлгээг зохион байгуулдаг.',
+    descriptionEn: 'Organises the general university entrance exam (EYSh) and national learning assessments.',
+    website: 'eec.mn', phone: null, email: null, addressMn: UB_MN, addressEn: UB_EN,
+  },
+  {
+    id: 'education-it', kind: 'agency', abbrMn: 'БМТТ', abbrEn: 'EITC',
+    nameMn: 'Боловсролын мэдээллийн технологийн төв', nameEn: 'Education Information Technology Center',
+    parentId: 'moe',
+    descriptionMn: 'Боловсролын салбарын мэдээллийн систем, диплом, гэрчилгээ, цэцэрлэгийн элсэлтийн бүртгэлийг хөтөлдөг.',
+    descriptionEn: 'Runs the education information systems, including diploma records and kindergarten enrolment.',
+    website: null, phone: null, email: null, addressMn: UB_MN, addressEn: UB_EN,
+  },
+  {
+    id: 'education-loan-fund', kind: 'agency', abbrMn: 'БЗС', abbrEn: 'ELF',
+    nameMn: 'Боловсролын зээлийн сан', nameEn: 'Education Loan Fund',
+    parentId: 'moe',
+    descriptionMn: 'Оюутны сургалтын төлбөрийн тэтгэлэг, хөгжлийн зээл, гадаадад суралцах зээл олгодог.',
+    descriptionEn: 'Provides tuition grants, student development loans and loans for study abroad.',
+    website: 'elf.gov.mn', phone: null, email: null, addressMn: UB_MN, addressEn: UB_EN,
+  },
+
+  // ------------------------------------------- agency of the Ministry of Environment and Climate Change
+  {
+    id: 'forest', kind: 'agency', abbrMn: 'ОГ', abbrEn: 'FA',
+    nameMn: 'Ойн газар', nameEn: 'Forest Agency',
+    parentId: 'mecc',
+    descriptionMn: 'Ойн сан, ой хамгаалал, ойжуулалт, ойн нөөц ашиглалтын зөвшөөрлийг хариуцдаг.',
+    descriptionEn: 'Looks after the national forest fund, forest protection, planting and permits to use forest resources.',
+    website: 'forest.gov.mn', phone: null, email: 'info@forest.gov.mn', addressMn: UB_MN, addressEn: UB_EN,
+  },
+
+  // ------------------------------------------------------------------ top-level government bodies
+  {
+    id: 'nema', kind: 'agency', abbrMn: 'ОБЕГ', abbrEn: 'NEMA',
+    nameMn: 'Онцгой байдлын ерөнхий газар', nameEn: 'National Emergency Management Agency',
+    parentId: null,
+    descriptionMn: 'Гамшгаас хамгаалах, гал түймэр унтраах, аврах ажил болон галын аюулгүй байдлын хяналтыг хариуцдаг.',
+    descriptionEn: 'Responsible for disaster protection, fire fighting and rescue, and fire-safety oversight.',
+    website: 'nema.gov.mn', phone: '101', email: null, addressMn: UB_MN, addressEn: UB_EN,
+  },
+  {
+    id: 'statistics', kind: 'agency', abbrMn: 'ҮСХ', abbrEn: 'NSO',
+    nameMn: 'Үндэсний статистикийн хороо', nameEn: 'National Statistics Office of Mongolia',
+    parentId: null,
+    descriptionMn: 'Улсын статистик, хүн ам, өрхийн мэдээллийн сан, жил бүрийн мал тооллогыг хариуцдаг.',
+    descriptionEn: 'Produces official statistics, keeps the population and household database and runs the annual livestock census.',
+    website: 'nso.mn', phone: null, email: null, addressMn: UB_MN, addressEn: UB_EN,
+  },
+  {
+    id: 'ub-governor', kind: 'local', abbrMn: 'НЗДТГ', abbrEn: 'CCGO',
+    nameMn: 'Нийслэлийн Засаг даргын Тамгын газар', nameEn: 'Capital City Governor’s Office',
+    parentId: null,
+    descriptionMn: 'Улаанбаатар хотын худалдаа, үйлчилгээ, барилга, хот байгуулалтын зөвшөөрлийг олгодог орон нутгийн захиргаа.',
+    descriptionEn: 'The Ulaanbaatar city administration that issues trade, building and urban planning permits.',
+    website: 'ulaanbaatar.mn', phone: null, email: null, addressMn: UB_MN, addressEn: UB_EN,
+  },
+
+  // ---------------------------------------------------------------------- other public bodies
+  {
+    id: 'ema', kind: 'other', abbrMn: 'ИМА', abbrEn: 'EMA',
+    nameMn: 'И-Монгол академи', nameEn: 'E-Mongolia Academy',
+    parentId: 'mddic',
+    descriptionMn: 'e-Mongolia, ХУР, ДАН зэрэг төрийн цахим системийг хөгжүүлж ажиллуулдаг төрийн өмчит үйлдвэрийн газар.',
+    descriptionEn: 'The state-owned enterprise that builds and runs e-Mongolia, the Khur (XYP) data exchange, DAN and other state systems.',
+    website: 'ema.gov.mn', phone: null, email: null, addressMn: UB_MN, addressEn: UB_EN,
+  },
+  {
+    id: 'cabinet', kind: 'other', abbrMn: 'ЗГХЭГ', abbrEn: 'CSG',
+    nameMn: 'Засгийн газрын Хэрэг эрхлэх газар', nameEn: 'Cabinet Secretariat of the Government of Mongolia',
+    parentId: null,
+    descriptionMn: 'Засгийн газрын үйл ажиллагааг хангаж, иргэдийн санал, гомдол хүлээн авах 11-11 төвийг ажиллуулдаг.',
+    descriptionEn: 'Supports the work of the Cabinet and runs the 11-11 centre that receives citizens’ petitions and complaints.',
+    website: 'cabinet.gov.mn', phone: '11-11', email: null, addressMn: UB_MN, addressEn: UB_EN,
+  },
+  {
+    id: 'parliament', kind: 'other', abbrMn: 'УИХ', abbrEn: 'SGK',
+    nameMn: 'Монгол Улсын Их Хурал', nameEn: 'State Great Khural (Parliament of Mongolia)',
+    parentId: null,
+    descriptionMn: 'Хууль тогтоох дээд байгууллага; иргэдийн нийтийн өргөдлийг цахимаар хүлээн авдаг.',
+    descriptionEn: 'The national parliament, which also accepts public petitions from citizens online.',
+    website: 'parliament.mn', phone: null, email: null, addressMn: UB_MN, addressEn: UB_EN,
+  },
+  {
+    id: 'election', kind: 'other', abbrMn: 'СЕХ', abbrEn: 'GEC',
+    nameMn: 'Сонгуулийн ерөнхий хороо', nameEn: 'General Election Commission',
+    parentId: null,
+    descriptionMn: 'Сонгууль зохион байгуулж, гадаадад байгаа сонгогчдын бүртгэлийг хариуцдаг.',
+    descriptionEn: 'Organises elections, including the registration of voters living abroad.',
+    website: 'gec.gov.mn', phone: null, email: null, addressMn: UB_MN, addressEn: UB_EN,
+  },
+  {
+    id: 'civil-service', kind: 'other', abbrMn: 'ТАЗ', abbrEn: 'CSC',
+    nameMn: 'Төрийн албаны зөвлөл', nameEn: 'Civil Service Council',
+    parentId: null,
+    descriptionMn: 'Төрийн албаны шалгалт, сонгон шалгаруулалт, төрийн албан хаагчийн бүртгэлийг хариуцдаг.',
+    descriptionEn: 'Runs the civil service entrance exams, recruitment and the register of civil servants.',
+    website: 'csc.gov.mn', phone: null, email: null, addressMn: UB_MN, addressEn: UB_EN,
+  },
+  {
+    id: 'mongolbank', kind: 'other', abbrMn: 'МБ', abbrEn: 'BOM',
+    nameMn: 'Монголбанк', nameEn: 'Bank of Mongolia',
+    parentId: null,
+    descriptionMn: 'Монгол Улсын төв банк; иргэн, хуулийн этгээдийн зээлийн мэдээллийн санг хөтөлдөг.',
+    descriptionEn: 'The central bank, which also keeps the national credit information database.',
+    website: 'mongolbank.mn', phone: null, email: null, addressMn: UB_MN, addressEn: UB_EN,
+  },
+  {
+    id: 'notaries', kind: 'other', abbrMn: 'МНТ', abbrEn: 'MNC',
+    nameMn: 'Монголын нотариатчдын танхим', nameEn: 'Mongolian Notaries Chamber',
+    parentId: null,
+    descriptionMn: 'Нотариатчдын мэргэжлийн байгууллага; нотариатаар гэрчлүүлсэн итгэмжлэл, үйлдлийн цахим бүртгэлийг хөтөлдөг.',
+    descriptionEn: 'The professional body of notaries, which keeps the electronic register of notarised acts and powers of attorney.',
+    website: null, phone: null, email: null, addressMn: UB_MN, addressEn: UB_EN,
+  },
+];

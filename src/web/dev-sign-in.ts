@@ -1,0 +1,68 @@
+// Development sign-in: pick a role and act as it. It exists so the back office can be used and
+// tested before the national login lands, and it is off unless DEV_LOGIN=true (or `npm start`'s
+// demo mode); it refuses to run with NODE_ENV=production (see config.ts).
+import type { FastifyInstance } from 'fastify';
+import { SESSION_COOKIE, encodeSession, type Principal } from '../kernel/auth.ts';
+import type { AppContext } from '../kernel/context.ts';
+import { AppError } from '../kernel/errors.ts';
+import { page } from './index.ts';
+
+/** The people one can be in development. Agency ids refer to the catalogue's seed agencies. */
+export const DEV_PERSONAS: Principal[] = [
+  { id: 'dev-platform-admin', name: 'Б.Болормаа', kind: 'official', roles: ['platform-admin'], agencyId: null },
+  { id: 'dev-gasr-admin', name: 'Д.Ганбат', kind: 'official', roles: ['agency-admin'], agencyId: 'gasr' },
+  { id: 'dev-gasr-supervisor', name: 'С.Оюунаа', kind: 'official', roles: ['supervisor'], agencyId: 'gasr' },
+  { id: 'dev-police-officer', name: 'Э.Тэмүүлэн', kind: 'official', roles: ['officer'], agencyId: 'police' },
+  { id: 'dev-citizen', name: 'Н.Сарангэрэл', kind: 'citizen', roles: ['citizen'], agencyId: null },
+];
+
+/** A local path to return to after signing in; anything else (other hosts, //evil) is dropped. */
+export function safeReturnTo(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length > 500) return undefined;
+  if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\') || /[\r\n]/.test(value)) return undefined;
+  return value;
+}
+
+export function registerDevSignIn(app: FastifyInstance, ctx: AppContext): void {
+  const secure = ctx.config.baseUrl.startsWith('https:');
+
+  page(app, 'GET', '/sign-in', {}, async (request, reply) => {
+    if (!ctx.config.devLogin) throw new AppError('DEV_LOGIN_DISABLED');
+    const query = request.query as Record<string, unknown>;
+    return reply.page(
+      'web/views/dev-sign-in.njk',
+      { personas: DEV_PERSONAS, returnTo: safeReturnTo(query.returnTo) ?? '' },
+      { title: request.t('devSignIn.title') },
+    );
+  });
+
+  page(app, 'POST', '/sign-in', {}, async (request, reply) => {
+    if (!ctx.config.devLogin) throw new AppError('DEV_LOGIN_DISABLED');
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const persona = DEV_PERSONAS.find((candidate) => candidate.id === body.persona);
+    if (!persona) {
+      return reply.page(
+        'web/views/dev-sign-in.njk',
+        { personas: DEV_PERSONAS, returnTo: safeReturnTo(body.returnTo) ?? '' },
+        {
+          status: 400,
+          title: request.t('devSignIn.title'),
+          errors: [{ field: `persona-${DEV_PERSONAS[0]?.id}`, message: request.t('devSignIn.choose') }],
+        },
+      );
+    }
+    reply.setCookie(SESSION_COOKIE, encodeSession(ctx.config.sessionSecret, persona), {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure,
+    });
+    const fallback = persona.kind === 'official' ? `/${request.lang}/admin` : `/${request.lang}`;
+    return reply.redirect(safeReturnTo(body.returnTo) ?? fallback, 303);
+  });
+
+  page(app, 'POST', '/sign-out', {}, async (request, reply) => {
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.redirect(`/${request.lang}`, 303);
+  });
+}

@@ -1,0 +1,109 @@
+// The web shell: assets, page rendering, error and not-found pages, the language root redirect,
+// the accessibility statement, and the development sign-in.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
+import type { AppContext, PageOptions } from '../kernel/context.ts';
+import { AppError } from '../kernel/errors.ts';
+import { isApiPath, resolveLang } from '../kernel/http.ts';
+import { LANGS, type Lang } from '../kernel/i18n.ts';
+import { problemDetails, toAppError } from '../kernel/problems.ts';
+import { govukJsDir, staticDir, type AssetManifest } from './assets.ts';
+import { registerDevSignIn } from './dev-sign-in.ts';
+import { createRenderer, sendPage } from './render.ts';
+
+type PageHandler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown> | unknown;
+
+/** Registers a page at /mn{path} and /en{path}; the handler reads the language from request.lang. */
+export function page(
+  app: FastifyInstance,
+  method: 'GET' | 'POST',
+  pagePath: string,
+  options: RouteShorthandOptions,
+  handler: PageHandler,
+): void {
+  for (const lang of LANGS) {
+    app.route({
+      method,
+      url: pagePath === '/' ? `/${lang}` : `/${lang}${pagePath}`,
+      ...options,
+      schema: { hide: true, ...(options.schema ?? {}) },
+      config: { ...(options.config ?? {}), lang, pagePath },
+      handler,
+    });
+  }
+}
+
+/** Sends a problem or an error page for a catalogue error, as the request prefers. */
+function sendError(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, appError: AppError): FastifyReply {
+  if (appError.status === 405) reply.header('allow', 'GET, HEAD, POST');
+  const wantsJson = isApiPath(request.url) || !String(request.headers.accept ?? '').includes('text/html') && String(request.headers.accept ?? '').includes('json');
+  if (wantsJson) {
+    return reply.status(appError.status).type('application/problem+json; charset=utf-8').send(problemDetails(appError, request, ctx.config.baseUrl));
+  }
+  const t = request.t;
+  const headings: Record<number, string> = {
+    401: t('errors.unauthenticatedTitle'),
+    403: t('errors.forbiddenTitle'),
+    404: t('errors.notFoundTitle'),
+    500: t('errors.serverTitle'),
+  };
+  const heading = headings[appError.status] ?? (appError.status >= 500 ? t('errors.serverTitle') : t('errors.badRequestTitle'));
+  const message = appError.code === 'NOT_FOUND' ? t('errors.notFoundBody') : appError.status >= 500 ? t('errors.serverBody') : appError.text(request.lang);
+  return reply.page(
+    'web/views/error.njk',
+    { heading, message, status: appError.status, requestId: request.id, returnTo: request.url },
+    { status: appError.status, title: heading },
+  );
+}
+
+/** Registers the web shell on the root instance. */
+export async function registerWeb(app: FastifyInstance, ctx: AppContext, assets: AssetManifest): Promise<void> {
+  const renderer = createRenderer(ctx.config);
+
+  app.decorateReply('page', function (this: FastifyReply, template: string, data: Record<string, unknown> = {}, options: PageOptions = {}) {
+    return sendPage(renderer, { config: ctx.config, assets }, this.request, this, template, data, options);
+  });
+
+  await app.register(fastifyStatic, {
+    root: [assets.builtDir, staticDir],
+    prefix: '/assets/',
+    decorateReply: false,
+    cacheControl: false,
+    setHeaders(reply: FastifyReply, filePath: string) {
+      // Built files carry their content hash in the name and never change.
+      const immutable = /\.[0-9a-f]{10}\.css$/.test(filePath);
+      reply.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=86400');
+    },
+  });
+
+  // GOV.UK Frontend's script, served alone: its folder also holds GOV.UK's brand assets, which
+  // only GOV.UK may use.
+  const govukJs = readFileSync(path.join(govukJsDir, 'govuk-frontend.min.js'));
+  app.get('/assets/govuk-frontend.min.js', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400').send(govukJs),
+  );
+
+  app.get('/', { schema: { hide: true } }, async (request, reply) => reply.redirect(`/${request.lang}`, 302));
+
+  page(app, 'GET', '/accessibility', {}, async (request, reply) =>
+    reply.page('web/views/accessibility.njk', {}, { title: request.t('layout.accessibility') }),
+  );
+
+  registerDevSignIn(app, ctx);
+
+  app.setNotFoundHandler(async (request, reply) => {
+    request.lang = resolveLang(request);
+    return sendError(ctx, request, reply, new AppError('NOT_FOUND'));
+  });
+
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    const { appError, unexpected } = toAppError(error, request.t ?? ctx.i18n.translator('mn'));
+    if (unexpected) request.log.error({ err: error }, 'unexpected error');
+    else if (appError.status >= 500) request.log.warn({ code: appError.code }, 'service error');
+    return sendError(ctx, request, reply, appError);
+  });
+}
+
+export type { Lang };

@@ -1,0 +1,89 @@
+// Shared set-up for tests: an app on a fresh database (in-memory PGlite by default, a new
+// PostgreSQL database per test file when DATABASE_URL is set), and signed-in requests.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { buildApp, type App } from '../src/app.ts';
+import { CSRF_COOKIE, SESSION_COOKIE, csrfTokenFor, encodeSession, type Principal } from '../src/kernel/auth.ts';
+import { loadConfig, type Config } from '../src/kernel/config.ts';
+import { seedCatalog } from '../src/modules/catalog/index.ts';
+import { DEV_PERSONAS } from '../src/web/dev-sign-in.ts';
+
+export interface TestApp extends App {
+  config: Config;
+  /** Sends a request as `who` (a persona id, or a principal), with a valid CSRF cookie and token. */
+  as(who: string | Principal | null, options: InjectOptions): Promise<LightMyRequestResponse>;
+  /** The CSRF form token that goes with the cookies `as` sends. */
+  csrf: string;
+}
+
+/** A fresh PostgreSQL database for this test process, dropped on close. */
+async function freshPostgres(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `urtuu_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const cleanup = new pg.Client({ connectionString: baseUrl });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await cleanup.end();
+    },
+  };
+}
+
+export interface TestAppOptions {
+  seed?: boolean;
+  synthetic?: number;
+  devLogin?: boolean;
+  config?: Partial<Config>;
+}
+
+/** Builds an app for tests. Call `close()` in an `after` hook. */
+export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const postgres = process.env.DATABASE_URL ? await freshPostgres(process.env.DATABASE_URL) : undefined;
+  const config = loadConfig({ NODE_ENV: 'test' }, {
+    inMemory: !postgres,
+    databaseUrl: postgres?.url,
+    devLogin: options.devLogin ?? true,
+    baseUrl: 'http://localhost:3000',
+    cacheTtlMs: 0,
+    ...options.config,
+  });
+  const app = await buildApp(config);
+  if (options.seed ?? true) await seedCatalog(app.ctx.db, { synthetic: options.synthetic ?? 0, demoUsage: true });
+  const csrfCookie = 'test-csrf-cookie-value';
+  const csrf = csrfTokenFor(config.sessionSecret, csrfCookie);
+  return {
+    ...app,
+    config,
+    csrf,
+    async as(who, injectOptions) {
+      const principal = typeof who === 'string' ? DEV_PERSONAS.find((persona) => persona.id === who) : who;
+      if (typeof who === 'string' && !principal) throw new Error(`unknown persona ${who}`);
+      const cookies: Record<string, string> = { [CSRF_COOKIE]: csrfCookie, ...((injectOptions.cookies as Record<string, string> | undefined) ?? {}) };
+      if (principal) cookies[SESSION_COOKIE] = encodeSession(config.sessionSecret, principal);
+      return app.server.inject({ ...injectOptions, cookies });
+    },
+    async close() {
+      await app.close();
+      await postgres?.drop();
+    },
+  };
+}
+
+/** Form-encodes a body the way a browser posts it, adding the CSRF token. */
+export function form(fields: Record<string, string | string[] | number>, csrf?: string): { payload: string; headers: Record<string, string> } {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(fields)) {
+    if (Array.isArray(value)) for (const item of value) params.append(key, item);
+    else params.append(key, String(value));
+  }
+  if (csrf) params.append('_csrf', csrf);
+  return { payload: params.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } };
+}
