@@ -15,6 +15,7 @@ import { openDb, type Db } from './kernel/db.ts';
 import { AppError, errorCatalogue, isErrorCode, problemSlug } from './kernel/errors.ts';
 import { registerKernelHttp, requestId } from './kernel/http.ts';
 import { I18n, type Messages } from './kernel/i18n.ts';
+import { LruCache } from './kernel/lru.ts';
 import { createMetrics } from './kernel/metrics.ts';
 import { migrate, type MigrationSource } from './kernel/migrations.ts';
 import { catalogManifest, registerCatalog, type Catalog } from './modules/catalog/index.ts';
@@ -81,7 +82,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       });
     },
   });
-  const ctx: AppContext = { config, db, i18n, audit: createAudit(db), metrics: createMetrics(), log: server.log };
+  const ctx: AppContext = { config, db, i18n, audit: createAudit(db), metrics: createMetrics(), log: server.log, pageCache: new LruCache(2000, config.cacheTtlMs) };
   const routes: App['routes'] = [];
   server.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) routes.push({ method, url: route.url });

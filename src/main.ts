@@ -82,6 +82,8 @@ async function main(argv: string[]): Promise<number> {
     const port = values.port === undefined ? undefined : Number(values.port);
     const config = loadConfig(process.env, {
       ...(demo && process.env.NODE_ENV !== 'production' ? { devLogin: true } : {}),
+      // A person trying the demo wants the address, not a line of JSON per request.
+      ...(demo && !process.env.LOG_LEVEL ? { logLevel: 'warn' } : {}),
       ...(port !== undefined && Number.isInteger(port) ? { port } : {}),
     });
     const app = await buildApp(config);

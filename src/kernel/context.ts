@@ -7,7 +7,15 @@ import type { Config } from './config.ts';
 import type { Db } from './db.ts';
 import type { FieldError } from './errors.ts';
 import type { I18n, Lang, Messages, Translate } from './i18n.ts';
+import type { LruCache } from './lru.ts';
 import type { Metrics } from './metrics.ts';
+
+/** A rendered page kept for people who are not signed in; the CSP nonce is filled in per response. */
+export interface CachedPage {
+  html: string;
+  lang: Lang;
+  onHit?: () => void;
+}
 
 export interface AppContext {
   config: Config;
@@ -16,6 +24,8 @@ export interface AppContext {
   audit: Audit;
   metrics: Metrics;
   log: FastifyBaseLogger;
+  /** Rendered public pages; modules clear it when what those pages show changes. */
+  pageCache: LruCache<CachedPage>;
 }
 
 /** The static face of a module: what must be known before the server is built. */
@@ -33,6 +43,8 @@ export interface PageOptions {
   /** Page title without the site name; prefixed with "Error:" when `errors` is not empty. */
   title?: string;
   errors?: FieldError[];
+  /** Called when a cached copy of this page is served instead of running the handler. */
+  onCacheHit?: () => void;
 }
 
 declare module 'fastify' {
@@ -57,5 +69,7 @@ declare module 'fastify' {
     csrf?: boolean;
     /** The route's path without the language prefix, for the language switch. */
     pagePath?: string;
+    /** Anonymous GETs of this page may be answered from the page cache. */
+    pageCache?: boolean;
   }
 }

@@ -4,6 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { fuzzystrmatch } from '@electric-sql/pglite/contrib/fuzzystrmatch';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import pg from 'pg';
 
@@ -26,12 +27,8 @@ export interface Db extends Queryable {
   close(): Promise<void>;
 }
 
-// Session settings every connection needs. The trigram threshold is what the catalogue's "forgive
-// small typos" search is tuned to (see modules/catalog/store.ts); the default 0.6 misses one-letter
-// typos in short words.
+// Settings every connection needs, whichever database is behind the seam.
 const SESSION_SETTINGS: Record<string, string> = {
-  'pg_trgm.word_similarity_threshold': '0.45',
-  'pg_trgm.similarity_threshold': '0.3',
   timezone: 'UTC',
 };
 
@@ -57,7 +54,7 @@ async function openPglite(dir: string | undefined): Promise<Db> {
   if (dir) mkdirSync(dir, { recursive: true });
   const lite = await PGlite.create({
     ...(dir ? { dataDir: dir } : {}),
-    extensions: { pg_trgm },
+    extensions: { pg_trgm, fuzzystrmatch },
     parsers: { [INT8_OID]: (value: string) => Number(value) },
   });
   for (const [name, value] of Object.entries(SESSION_SETTINGS)) {

@@ -2,6 +2,7 @@
 // browsers may keep it forever), GOV.UK Frontend's JavaScript module, and our own images.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,10 +30,24 @@ function sourceHash(): string {
   return hash.digest('hex').slice(0, 10);
 }
 
+/** Writes a file whole or not at all: to a temporary name first, then renamed. */
+function writeAtomically(target: string, content: string | Buffer): void {
+  const temporary = `${target}.${process.pid}.tmp`;
+  writeFileSync(temporary, content);
+  renameSync(temporary, target);
+}
+
+/** Writes a file with its Brotli and gzip forms beside it, compressed once at the highest level. */
+function writeWithCompressed(target: string, content: Buffer): void {
+  writeAtomically(`${target}.br`, brotliCompressSync(content, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));
+  writeAtomically(`${target}.gz`, gzipSync(content, { level: 9 }));
+  writeAtomically(target, content);
+}
+
 /**
- * Returns the built stylesheet, compiling the Sass only when its sources changed. Several processes
- * may start at once (tests, N server processes): each writes to a temporary file and renames it,
- * so nobody ever serves half a file.
+ * Returns the built assets, compiling the Sass only when its sources changed. Several processes
+ * may start at once (tests, N server processes): files are written whole or not at all, so nobody
+ * ever serves half a file.
  */
 export async function buildAssets(): Promise<AssetManifest> {
   const name = `urtuu.${sourceHash()}.css`;
@@ -45,9 +60,15 @@ export async function buildAssets(): Promise<AssetManifest> {
       quietDeps: true,
     });
     mkdirSync(builtDir, { recursive: true });
-    const temporary = `${target}.${process.pid}.tmp`;
-    writeFileSync(temporary, result.css);
-    renameSync(temporary, target);
+    writeWithCompressed(target, Buffer.from(result.css));
+  }
+  // GOV.UK Frontend's script is copied alone: its folder also holds GOV.UK's brand assets, which
+  // only GOV.UK may use and which are never served.
+  const script = readFileSync(path.join(govukJsDir, 'govuk-frontend.min.js'));
+  const scriptTarget = path.join(builtDir, 'govuk-frontend.min.js');
+  if (!existsSync(scriptTarget) || !readFileSync(scriptTarget).equals(script)) {
+    mkdirSync(builtDir, { recursive: true });
+    writeWithCompressed(scriptTarget, script);
   }
   return { css: `/assets/${name}`, builtDir };
 }

@@ -1,7 +1,5 @@
 // The web shell: assets, page rendering, error and not-found pages, the language root redirect,
 // the accessibility statement, and the development sign-in.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
 import type { AppContext, PageOptions } from '../kernel/context.ts';
@@ -9,9 +7,9 @@ import { AppError } from '../kernel/errors.ts';
 import { isApiPath, resolveLang } from '../kernel/http.ts';
 import { LANGS, type Lang } from '../kernel/i18n.ts';
 import { problemDetails, toAppError } from '../kernel/problems.ts';
-import { govukJsDir, staticDir, type AssetManifest } from './assets.ts';
+import { staticDir, type AssetManifest } from './assets.ts';
 import { registerDevSignIn } from './dev-sign-in.ts';
-import { createRenderer, sendPage } from './render.ts';
+import { createRenderer, sendCachedPage, sendPage, type PageContextSource } from './render.ts';
 
 type PageHandler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown> | unknown;
 
@@ -20,18 +18,27 @@ export function page(
   app: FastifyInstance,
   method: 'GET' | 'POST',
   pagePath: string,
-  options: RouteShorthandOptions,
+  options: RouteShorthandOptions & { cache?: boolean },
   handler: PageHandler,
 ): void {
+  const { cache, ...routeOptions } = options;
   for (const lang of LANGS) {
     app.route({
       method,
       url: pagePath === '/' ? `/${lang}` : `/${lang}${pagePath}`,
-      ...options,
-      schema: { hide: true, ...(options.schema ?? {}) },
-      config: { ...(options.config ?? {}), lang, pagePath },
-      handler,
+      ...routeOptions,
+      schema: { hide: true, ...(routeOptions.schema ?? {}) },
+      config: { ...(routeOptions.config ?? {}), lang, pagePath, pageCache: cache === true && method === 'GET' },
+      handler: cache
+        ? async (request, reply) => (sendCachedPage(request.server.pageSource, request, reply) ? reply : handler(request, reply))
+        : handler,
     });
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    pageSource: PageContextSource;
   }
 }
 
@@ -60,10 +67,12 @@ function sendError(ctx: AppContext, request: FastifyRequest, reply: FastifyReply
 
 /** Registers the web shell on the root instance. */
 export async function registerWeb(app: FastifyInstance, ctx: AppContext, assets: AssetManifest): Promise<void> {
-  const renderer = createRenderer(ctx.config);
+  const renderer = createRenderer();
+  const source: PageContextSource = { config: ctx.config, assets, pageCache: ctx.pageCache };
+  app.decorate('pageSource', source);
 
   app.decorateReply('page', function (this: FastifyReply, template: string, data: Record<string, unknown> = {}, options: PageOptions = {}) {
-    return sendPage(renderer, { config: ctx.config, assets }, this.request, this, template, data, options);
+    return sendPage(renderer, source, this.request, this, template, data, options);
   });
 
   await app.register(fastifyStatic, {
@@ -71,23 +80,18 @@ export async function registerWeb(app: FastifyInstance, ctx: AppContext, assets:
     prefix: '/assets/',
     decorateReply: false,
     cacheControl: false,
+    // The built files carry .br and .gz forms made once at build time.
+    preCompressed: true,
     setHeaders(reply: FastifyReply, filePath: string) {
       // Built files carry their content hash in the name and never change.
-      const immutable = /\.[0-9a-f]{10}\.css$/.test(filePath);
+      const immutable = /\.[0-9a-f]{10}\.css(\.br|\.gz)?$/.test(filePath);
       reply.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=86400');
     },
   });
 
-  // GOV.UK Frontend's script, served alone: its folder also holds GOV.UK's brand assets, which
-  // only GOV.UK may use.
-  const govukJs = readFileSync(path.join(govukJsDir, 'govuk-frontend.min.js'));
-  app.get('/assets/govuk-frontend.min.js', { schema: { hide: true } }, async (_request, reply) =>
-    reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400').send(govukJs),
-  );
-
   app.get('/', { schema: { hide: true } }, async (request, reply) => reply.redirect(`/${request.lang}`, 302));
 
-  page(app, 'GET', '/accessibility', {}, async (request, reply) =>
+  page(app, 'GET', '/accessibility', { cache: true }, async (request, reply) =>
     reply.page('web/views/accessibility.njk', {}, { title: request.t('layout.accessibility') }),
   );
 

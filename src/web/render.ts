@@ -8,7 +8,8 @@ import type { Config } from '../kernel/config.ts';
 import type { FieldError } from '../kernel/errors.ts';
 import { formatDate, formatDateTime, formatMnt, formatNumber, isoDate } from '../kernel/format.ts';
 import { LANGS, type Lang } from '../kernel/i18n.ts';
-import type { PageOptions } from '../kernel/context.ts';
+import type { CachedPage, PageOptions } from '../kernel/context.ts';
+import type { LruCache } from '../kernel/lru.ts';
 import { govukDist, projectRoot, type AssetManifest } from './assets.ts';
 
 export const srcDir = path.join(projectRoot, 'src');
@@ -19,8 +20,8 @@ export interface Renderer {
 }
 
 /** Creates the template environment with the filters every page uses. */
-export function createRenderer(config: Config): Renderer {
-  const env = new nunjucks.Environment(new nunjucks.FileSystemLoader([srcDir, govukDist], { noCache: config.env === 'development' && process.env.URTUU_WATCH === '1' }), {
+export function createRenderer(): Renderer {
+  const env = new nunjucks.Environment(new nunjucks.FileSystemLoader([srcDir, govukDist]), {
     autoescape: true,
     throwOnUndefined: false,
     trimBlocks: true,
@@ -50,6 +51,24 @@ export function urlInLang(url: string, lang: Lang): string {
 export interface PageContextSource {
   config: Config;
   assets: AssetManifest;
+  pageCache: LruCache<CachedPage>;
+}
+
+// Stands in for the CSP nonce in cached pages; replaced with each response's own nonce.
+const NONCE_PLACEHOLDER = '\u0000urtuu-nonce\u0000';
+
+/** Sends a cached page with this response's nonce; false when there is none to send. */
+export function sendCachedPage(source: PageContextSource, request: FastifyRequest, reply: FastifyReply): boolean {
+  if (!request.routeOptions.config?.pageCache || request.principal || request.method !== 'GET') return false;
+  const hit = source.pageCache.get(request.url);
+  if (!hit) return false;
+  hit.onHit?.();
+  void reply
+    .status(200)
+    .header('content-type', 'text/html; charset=utf-8')
+    .header('content-language', hit.lang)
+    .send(hit.html.replaceAll(NONCE_PLACEHOLDER, request.cspNonce));
+  return true;
 }
 
 /** Builds the context every page template receives, then renders and sends the page. */
@@ -64,19 +83,25 @@ export function sendPage(
 ): FastifyReply {
   const lang = request.lang;
   const errors: FieldError[] = options.errors ?? [];
+  const status = options.status ?? 200;
+  let usedCsrf = false;
+  const cacheable = Boolean(request.routeOptions.config?.pageCache) && !request.principal && status === 200 && source.pageCache.enabled;
   const siteName = request.t('site.name');
   const title = options.title ? `${options.title} – ${siteName}` : siteName;
   const context = {
     ...data,
     lang,
     t: request.t,
-    cspNonce: request.cspNonce,
+    cspNonce: cacheable ? NONCE_PLACEHOLDER : request.cspNonce,
     css: source.assets.css,
     principal: request.principal,
     devLogin: source.config.devLogin,
     baseUrl: source.config.baseUrl,
     pagePath: pathWithoutLang(request.url),
-    csrf: () => request.csrfToken(),
+    csrf: () => {
+      usedCsrf = true;
+      return request.csrfToken();
+    },
     pageTitle: errors.length > 0 ? `${request.t('errors.titlePrefix')} ${title}` : title,
     errors,
     errorList: errors.map((error) => ({ text: error.message, href: `#${error.field}` })),
@@ -92,9 +117,14 @@ export function sendPage(
     })),
     alternates: LANGS.map((code) => ({ lang: code, href: source.config.baseUrl + urlInLang(request.url, code) })),
   };
-  const html = renderer.render(template, context);
+  let html = renderer.render(template, context);
+  if (cacheable) {
+    // A page holding a form token belongs to one browser and is never shared.
+    if (!usedCsrf) source.pageCache.set(request.url, { html, lang, ...(options.onCacheHit ? { onHit: options.onCacheHit } : {}) });
+    html = html.replaceAll(NONCE_PLACEHOLDER, request.cspNonce);
+  }
   return reply
-    .status(options.status ?? 200)
+    .status(status)
     .header('content-type', 'text/html; charset=utf-8')
     .header('content-language', lang)
     .send(html);

@@ -116,3 +116,37 @@ describe('portal pages', () => {
     assert.ok(after.views30d >= service.views30d + 5);
   });
 });
+
+describe('page cache', () => {
+  let app: TestApp;
+  before(async () => {
+    app = await testApp({ config: { cacheTtlMs: 60_000 } });
+  });
+  after(async () => app.close());
+
+  it('serves public pages from memory with a fresh nonce each time, still counting views', async () => {
+    const url = '/en/services/residence-address-reference';
+    const before = (await app.catalog.getService('residence-address-reference')).views30d;
+    const first = await app.server.inject({ url });
+    const second = await app.server.inject({ url });
+    assert.equal(second.statusCode, 200);
+    const nonceOf = (response: typeof first) => /nonce-([^']+)'/.exec(response.headers['content-security-policy'] as string)?.[1];
+    assert.notEqual(nonceOf(first), nonceOf(second));
+    assert.ok(second.body.includes(`nonce="${nonceOf(second)}"`));
+    assert.ok(!second.body.includes('urtuu-nonce'));
+    await app.catalog.flushUsage();
+    assert.equal((await app.catalog.getService('residence-address-reference')).views30d, before + 2);
+  });
+
+  it('never serves a cached page to someone signed in, and forgets pages when the catalogue changes', async () => {
+    const url = '/en/services/citizen-id-card-reference';
+    await app.server.inject({ url });
+    const signedIn = await app.as('dev-gasr-admin', { method: 'GET', url });
+    assert.match(signedIn.body, /Д\.Ганбат/);
+    const service = await app.catalog.getService('citizen-id-card-reference');
+    const admin = { id: 'a', name: 'A', kind: 'official' as const, roles: ['platform-admin' as const], agencyId: null };
+    await app.catalog.retireService(admin, service.id, service.version, 'cache test');
+    const after = await app.server.inject({ url });
+    assert.match(after.body, /no longer provided/);
+  });
+});

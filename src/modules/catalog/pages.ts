@@ -124,7 +124,7 @@ function searchHref(lang: string, params: SearchParams, pageNumber: number): str
 }
 
 export async function catalogPages(app: FastifyInstance, catalog: Catalog): Promise<void> {
-  page(app, 'GET', '/', {}, async (request, reply) => {
+  page(app, 'GET', '/', { cache: true }, async (request, reply) => {
     const lang = request.lang;
     const overview = await catalog.overview();
     return reply.page('modules/catalog/views/home.njk', {
@@ -133,7 +133,7 @@ export async function catalogPages(app: FastifyInstance, catalog: Catalog): Prom
     }, { title: request.t('catalog.home.title') });
   });
 
-  page(app, 'GET', '/search', {}, async (request, reply) => {
+  page(app, 'GET', '/search', { cache: true }, async (request, reply) => {
     const lang = request.lang;
     const t = request.t;
     const { params, errors } = readSearch(request);
@@ -172,12 +172,12 @@ export async function catalogPages(app: FastifyInstance, catalog: Catalog): Prom
     });
   });
 
-  page(app, 'GET', '/sectors', {}, async (request, reply) => {
+  page(app, 'GET', '/sectors', { cache: true }, async (request, reply) => {
     const [sectors, lifeEvents] = await Promise.all([catalog.listSectors(), catalog.listLifeEvents()]);
     return reply.page('modules/catalog/views/sectors.njk', { sectors, lifeEvents: lifeEvents.filter((e) => e.serviceCount > 0) }, { title: request.t('catalog.sectors.title') });
   });
 
-  page(app, 'GET', '/sectors/:id', {}, async (request, reply) => {
+  page(app, 'GET', '/sectors/:id', { cache: true }, async (request, reply) => {
     const lang = request.lang;
     const sector = await catalog.getSector((request.params as { id: string }).id);
     const pageNumber = pageFrom(request);
@@ -190,7 +190,7 @@ export async function catalogPages(app: FastifyInstance, catalog: Catalog): Prom
     }, { title: sector.name[lang] });
   });
 
-  page(app, 'GET', '/agencies', {}, async (request, reply) => {
+  page(app, 'GET', '/agencies', { cache: true }, async (request, reply) => {
     const lang = request.lang;
     const agencies = await catalog.listAgencies(lang);
     // Ministries with the agencies under them, then everyone else that is not under a ministry.
@@ -203,7 +203,7 @@ export async function catalogPages(app: FastifyInstance, catalog: Catalog): Prom
     return reply.page('modules/catalog/views/agencies.njk', { ministries, others, count: agencies.length }, { title: request.t('catalog.agencies.title') });
   });
 
-  page(app, 'GET', '/agencies/:id', {}, async (request, reply) => {
+  page(app, 'GET', '/agencies/:id', { cache: true }, async (request, reply) => {
     const lang = request.lang;
     const agency = await catalog.getAgency((request.params as { id: string }).id);
     const pageNumber = pageFrom(request);
@@ -218,7 +218,7 @@ export async function catalogPages(app: FastifyInstance, catalog: Catalog): Prom
     }, { title: agency.name[lang] });
   });
 
-  page(app, 'GET', '/services/:slug', {}, async (request, reply) => {
+  page(app, 'GET', '/services/:slug', { cache: true }, async (request, reply) => {
     const lang = request.lang;
     const t = request.t;
     const { slug } = request.params as { slug: string };
@@ -234,7 +234,7 @@ export async function catalogPages(app: FastifyInstance, catalog: Catalog): Prom
       audiences: service.audiences.map((audience) => t(`catalog.audience.${audience}`)).join(', '),
       channels: service.channels.map((channel) => ({ id: channel, name: t(`catalog.channel.${channel}`), how: t(`catalog.how.${channel}`) })),
       metaDescription: service.summary[lang],
-    }, { title: service.name[lang] });
+    }, { title: service.name[lang], ...(service.status !== 'retired' ? { onCacheHit: () => catalog.recordView(service.id) } : {}) });
   });
 }
 

@@ -57,6 +57,7 @@ export async function seedCatalog(db: Db, options: SeedOptions = {}): Promise<Se
   const syntheticCount = options.synthetic ?? 0;
   const total = seedServices.length + syntheticCount;
   let done = 0;
+  options.onProgress?.(0, total);
 
   await db.transaction(async (tx) => {
     // Parents first: an agency may only name a parent that exists.
@@ -117,7 +118,7 @@ export async function seedCatalog(db: Db, options: SeedOptions = {}): Promise<Se
     }
     batch.push({ input: toInput(seed), synthetic: false, demand: seed.demand });
     added += 1;
-    if (batch.length >= 200) await flush();
+    if (batch.length >= 50) await flush();
   }
   await flush();
 
@@ -135,6 +136,7 @@ export async function seedCatalog(db: Db, options: SeedOptions = {}): Promise<Se
     await flush();
   }
 
+  await db.transaction((tx) => store.refreshCounts(tx));
   if (options.demoUsage && demand.size > 0) await seedDemoUsage(db, demand);
   options.onProgress?.(total, total);
   return { agencies: seedAgencies.length, sectors: seedSectors.length, servicesAdded: added, servicesKept: kept, synthetic };

@@ -7,6 +7,7 @@ import { AppError, type FieldError } from '../../kernel/errors.ts';
 import type { Lang, Translate } from '../../kernel/i18n.ts';
 import { isUuid } from '../../kernel/ids.ts';
 import { isoDate } from '../../kernel/format.ts';
+import { LruCache } from '../../kernel/lru.ts';
 import { searchKey, slugify, sortKey } from '../../kernel/text.ts';
 import {
   AUDIENCES, CHANNELS, KINDS, MAX_QUERY, STATUSES, TIME_UNITS,
@@ -75,11 +76,17 @@ const EXCHANGE_SERVICE = /^[A-Za-z0-9][A-Za-z0-9_./:-]{1,119}$/;
 export function createCatalog(ctx: AppContext): Catalog {
   const { db } = ctx;
   let overviewCache: { at: number; value: HomeOverview } | undefined;
+  // Search results are the same for everyone; people repeat the same few searches.
+  const searchCache = new LruCache<{ items: Service[]; total: number }>(1000, ctx.config.cacheTtlMs);
+  const counts = () => store.countServices(db);
+
   const pendingViews = new Map<string, number>();
   let lastFullRefresh = '';
 
   const invalidate = () => {
     overviewCache = undefined;
+    searchCache.clear();
+    ctx.pageCache.clear();
   };
 
   async function findService(idOrSlug: string): Promise<Service | undefined> {
@@ -95,13 +102,13 @@ export function createCatalog(ctx: AppContext): Catalog {
   }
 
   async function getAgency(id: string): Promise<Agency> {
-    const agency = SLUG.test(id) ? await store.findAgency(db, id) : undefined;
+    const agency = SLUG.test(id) ? await store.findAgency(db, id, await counts()) : undefined;
     if (!agency) throw new AppError('AGENCY_NOT_FOUND', { id: id.slice(0, 80) });
     return agency;
   }
 
   async function getSector(id: string): Promise<Sector> {
-    const sector = SLUG.test(id) ? await store.findSector(db, id) : undefined;
+    const sector = SLUG.test(id) ? await store.findSector(db, id, await counts()) : undefined;
     if (!sector) throw new AppError('SECTOR_NOT_FOUND', { id: id.slice(0, 80) });
     return sector;
   }
@@ -122,6 +129,7 @@ export function createCatalog(ctx: AppContext): Catalog {
   async function writeRevision(tx: Queryable, actor: Principal, id: ServiceId, action: string, reason: string | null, requestId?: string): Promise<Service> {
     const after = await store.findServiceById(tx, id);
     if (!after) throw new AppError('SERVICE_NOT_FOUND', { id });
+    await store.refreshCounts(tx);
     await store.insertRevision(tx, { serviceId: id, version: after.version, action, reason, actorId: actor.id, actorName: actor.name, snapshot: after });
     await ctx.audit.record(tx, actor, { action: `catalog.service.${action}`, subjectType: 'service', subjectId: id, details: { version: after.version, slug: after.slug, ...(reason ? { reason } : {}) } }, requestId);
     return after;
@@ -175,7 +183,7 @@ export function createCatalog(ctx: AppContext): Catalog {
       if (q !== undefined && q.length > MAX_QUERY) throw new AppError('QUERY_TOO_LONG', { max: MAX_QUERY });
       const key = q ? searchKey(q) : undefined;
       const statuses = query.status ? [query.status] : options.statuses ?? ['active', 'planned'];
-      const { items, total } = await store.searchServices(db, {
+      const filter: store.ServiceFilter = {
         ...(key !== undefined ? { key } : {}),
         ...(query.sector ? { sector: query.sector } : {}),
         ...(query.agency ? { agency: query.agency } : {}),
@@ -187,30 +195,37 @@ export function createCatalog(ctx: AppContext): Catalog {
         lang: query.lang ?? 'mn',
         limit: pageSize,
         offset: (page - 1) * pageSize,
-      });
+      };
+      const cacheKey = JSON.stringify(filter);
+      let found = searchCache.get(cacheKey);
+      if (!found) {
+        found = await store.searchServices(db, filter);
+        searchCache.set(cacheKey, found);
+      }
+      const { items, total } = found;
       return { items, paging: { page, pageSize, total, pages: Math.max(1, Math.ceil(total / pageSize)) } };
     },
     getService,
     findService,
-    listAgencies: (lang) => store.listAgencies(db, lang),
+    listAgencies: async (lang) => store.listAgencies(db, lang, await counts()),
     getAgency,
-    listSectors: () => store.listSectors(db),
+    listSectors: async () => store.listSectors(db, await counts()),
     getSector,
-    listLifeEvents: () => store.listLifeEvents(db),
+    listLifeEvents: async () => store.listLifeEvents(db, await counts()),
 
     async overview() {
       if (overviewCache && Date.now() - overviewCache.at < ctx.config.cacheTtlMs) return overviewCache.value;
-      const [sectors, lifeEvents, popular, agencies] = await Promise.all([
-        store.listSectors(db),
-        store.listLifeEvents(db),
-        store.searchServices(db, { statuses: ['active'], sort: 'popular', lang: 'mn', limit: 8, offset: 0 }),
-        db.query<{ n: number }>(`SELECT count(DISTINCT agency_id)::int AS n FROM catalog.services WHERE status = 'active'`),
+      const tally = await counts();
+      const [sectors, lifeEvents, popular] = await Promise.all([
+        store.listSectors(db, tally),
+        store.listLifeEvents(db, tally),
+        store.searchServices(db, { statuses: ['active'], sort: 'popular', lang: 'mn', limit: 8, offset: 0, withTotal: false }),
       ]);
       const value: HomeOverview = {
         sectors,
         lifeEvents: lifeEvents.filter((event) => event.serviceCount > 0),
         mostUsed: popular.items,
-        totals: { services: popular.total, agencies: Number(agencies.rows[0]?.n ?? 0) },
+        totals: { services: tally.services, agencies: tally.agencies.size },
       };
       overviewCache = { at: Date.now(), value };
       return value;
@@ -249,7 +264,7 @@ export function createCatalog(ctx: AppContext): Catalog {
       const sector = SLUG.test(raw.sectorId ?? '') ? await store.findSector(db, raw.sectorId) : undefined;
       if (!sector) fail('sectorId', 'sectorId.required');
 
-      const knownEvents = new Set((await store.listLifeEvents(db)).map((event) => event.id));
+      const knownEvents = new Set((await store.listLifeEvents(db, await counts())).map((event) => event.id));
       const lifeEvents = [...new Set(raw.lifeEvents ?? [])];
       if (lifeEvents.some((event) => !knownEvents.has(event))) fail('lifeEvents', 'lifeEvents');
 

@@ -17,13 +17,13 @@ interface ServiceRow {
   created_at: Date; updated_at: Date; total_count?: number;
 }
 
-const SERVICE_SELECT = `
-  SELECT s.id, s.slug, s.name_mn, s.name_en, s.summary_mn, s.summary_en, s.description_mn, s.description_en,
+const SERVICE_COLUMNS_SELECTED = `s.id, s.slug, s.name_mn, s.name_en, s.summary_mn, s.summary_en, s.description_mn, s.description_en,
          s.agency_id, a.abbr_mn AS agency_abbr_mn, a.abbr_en AS agency_abbr_en, a.name_mn AS agency_name_mn,
          a.name_en AS agency_name_en, s.sector_id, c.name_mn AS sector_name_mn, c.name_en AS sector_name_en,
          s.life_events, s.audiences, s.kind, s.fee_mnt, s.processing_value, s.processing_unit, s.channels,
          s.requirements_mn, s.requirements_en, s.legal_basis_mn, s.legal_basis_en, s.status, s.exchange_service,
          s.keywords_mn, s.keywords_en, s.synthetic, s.version, s.views_30d, s.created_at, s.updated_at`;
+const SERVICE_SELECT = `SELECT ${SERVICE_COLUMNS_SELECTED}`;
 const SERVICE_FROM = `
   FROM catalog.services s
   JOIN catalog.agencies a ON a.id = s.agency_id
@@ -86,84 +86,171 @@ export interface ServiceFilter {
   lang: 'mn' | 'en';
   limit: number;
   offset: number;
+  /** Count all matches (for paging); off for a short list such as "most used", which then reads only its rows. */
+  withTotal?: boolean;
 }
 
 /**
- * Finds services. Text search has two nets: full-text on every word as a prefix (so "lavl" finds
- * "lavlagaa"), and trigram similarity of the whole query to names and synonyms, which forgives
- * typos ("hayg" finds "haiag"). Results are ranked by both, then by recent use.
+ * The two full-text queries for the words typed, built in SQL so that a search is one round trip.
+ * `exact` wants every word as typed or as the start of a word ("lavl" finds "lavlagaa"). `loose`
+ * also accepts, for a word that is not a word of the catalogue, its near spellings from the
+ * vocabulary: at most one edit away for short words and two for longer ones (Levenshtein), the
+ * closest first, ties broken by trigram similarity. Candidates share the first letter, which keeps
+ * the lookup to a few hundred words through a btree; the price is that a typo in the very first
+ * letter is not corrected.
+ */
+function termsCte(wordsParam: string): string {
+  return `
+    WITH typed AS (
+      SELECT t.w, t.n FROM unnest(${wordsParam}::text[]) WITH ORDINALITY AS t(w, n)
+    ), near AS (
+      SELECT t.w, v.word
+        FROM typed t
+        CROSS JOIN LATERAL (
+          SELECT word FROM catalog.search_words
+           WHERE word COLLATE "C" >= left(t.w, 1) AND word COLLATE "C" < chr(ascii(t.w) + 1)
+             AND length(word) BETWEEN length(t.w) - 2 AND length(t.w) + 2
+             AND word <> t.w
+             AND levenshtein_less_equal(word, t.w, 2) <= CASE WHEN length(t.w) <= 4 THEN 1 ELSE 2 END
+           ORDER BY levenshtein_less_equal(word, t.w, 2), similarity(word, t.w) DESC, word
+           LIMIT 5) v
+       WHERE length(t.w) >= 3
+         AND NOT EXISTS (SELECT 1 FROM catalog.search_words known WHERE known.word = t.w)
+    ), terms AS (
+      SELECT to_tsquery('simple', string_agg(t.w || ':*', ' & ' ORDER BY t.n)) AS exact,
+             to_tsquery('simple', string_agg(
+               '(' || t.w || ':*' || coalesce((SELECT string_agg(' | ' || n.word, '') FROM near n WHERE n.w = t.w), '') || ')',
+               ' & ' ORDER BY t.n)) AS loose
+        FROM typed t
+    )`;
+}
+
+/**
+ * Finds services: every query word must match (see termsCte). Exact matches in the name rank
+ * first, then near matches in the name, then matches in the text; recent use breaks ties.
+ * Ranking runs on the narrow columns of all matches; only the page asked for is joined and read.
  */
 export async function searchServices(db: Queryable, filter: ServiceFilter): Promise<{ items: Service[]; total: number }> {
-  const where: string[] = ['s.status = ANY($1::text[])'];
-  const params: unknown[] = [filter.statuses];
+  // One status is written as equality, which lets the planner walk an index in order.
+  const where: string[] = [filter.statuses.length === 1 ? 's.status = $1::text' : 's.status = ANY($1::text[])'];
+  const params: unknown[] = [filter.statuses.length === 1 ? filter.statuses[0] : filter.statuses];
   const add = (sql: string, value: unknown) => {
     params.push(value);
     where.push(sql.replace('?', `$${params.length}`));
   };
   if (filter.sector) add('s.sector_id = ?', filter.sector);
   if (filter.agency) add('s.agency_id = ?', filter.agency);
-  if (filter.lifeEvent) add('? = ANY(s.life_events)', filter.lifeEvent);
+  if (filter.lifeEvent) add('s.life_events @> ARRAY[?]::text[]', filter.lifeEvent);
   if (filter.audience) add('? = ANY(s.audiences)', filter.audience);
   if (filter.kind) add('s.kind = ?', filter.kind);
 
   const sortColumn = filter.lang === 'en' ? 's.sort_en' : 's.sort_mn';
-  let score = '0';
-  let order = `${sortColumn} COLLATE "C", s.id`;
-  if (filter.sort === 'popular') order = `s.views_30d DESC, ${order}`;
+  let score = '0::real';
+  let cte = '';
+  let from = 'catalog.services s';
+  // Each ordering term as written inside the ranking query and over its page of results.
+  const order: { inner: string; outer: string }[] = [];
+  if (filter.sort === 'popular') order.push({ inner: 's.views_30d DESC', outer: 'page.views DESC' });
 
   if (filter.key !== undefined) {
+    // Words hold only [a-z0-9] (searchKey guarantees it), so they are safe inside a tsquery.
     const words = searchWords(filter.key).filter((word) => word.length >= 2);
-    const matchers: string[] = [];
-    let tsq = 'NULL::tsquery';
-    if (words.length > 0) {
-      // Words hold only [a-z0-9] (searchKey guarantees it), so they are safe inside a tsquery.
-      params.push(words.map((word) => `${word}:*`).join(' & '));
-      tsq = `to_tsquery('simple', $${params.length})`;
-      matchers.push(`s.search_tsv @@ ${tsq}`);
-    }
-    let similarity = '0';
-    if (filter.key.length >= 3) {
-      params.push(filter.key.slice(0, 100));
-      const keyParam = `$${params.length}`;
-      matchers.push(`${keyParam} <% s.name_key`);
-      similarity = `word_similarity(${keyParam}, s.name_key)`;
-    }
-    if (matchers.length === 0) return { items: [], total: 0 };
-    where.push(`(${matchers.join(' OR ')})`);
-    score = `(coalesce(ts_rank(s.search_tsv, ${tsq}), 0) * 2 + ${similarity} + ln(1 + s.views_30d) * 0.02)`;
-    if (filter.sort === 'relevance') order = `score DESC, ${order}`;
+    if (words.length === 0) return { items: [], total: 0 };
+    params.push(words);
+    cte = termsCte(`$${params.length}`);
+    from = 'catalog.services s, terms';
+    where.push('s.search_tsv @@ terms.loose');
+    score = '((s.name_tsv @@ terms.exact)::int * 4 + (s.name_tsv @@ terms.loose)::int * 2 + (s.search_tsv @@ terms.exact)::int + ln(1 + s.views_30d) * 0.05)::real';
+    if (filter.sort === 'relevance') order.unshift({ inner: 'score DESC', outer: 'page.score DESC' });
   }
+  order.push({ inner: `${sortColumn} COLLATE "C"`, outer: 'page.sort COLLATE "C"' }, { inner: 's.id', outer: 'page.id' });
 
   params.push(filter.limit, filter.offset);
-  const sql = `${SERVICE_SELECT}, count(*) OVER () AS total_count, ${score} AS score
-    ${SERVICE_FROM}
-    WHERE ${where.join(' AND ')}
-    ORDER BY ${order}
-    LIMIT $${params.length - 1} OFFSET $${params.length}`;
+  const sql = `${cte}
+    SELECT ${SERVICE_COLUMNS_SELECTED}, page.total_count
+      FROM (
+        SELECT s.id, ${score} AS score, s.views_30d AS views, ${sortColumn} AS sort,
+               ${filter.withTotal === false ? '0' : 'count(*) OVER ()'} AS total_count
+          FROM ${from}
+         WHERE ${where.join(' AND ')}
+         ORDER BY ${order.map((term) => term.inner).join(', ')}
+         LIMIT $${params.length - 1} OFFSET $${params.length}
+      ) page
+      JOIN catalog.services s ON s.id = page.id
+      JOIN catalog.agencies a ON a.id = s.agency_id
+      JOIN catalog.sectors c ON c.id = s.sector_id
+     ORDER BY ${order.map((term) => term.outer).join(', ')}`;
   const { rows } = await db.query<ServiceRow>(sql, params);
   let total = rows[0]?.total_count ?? 0;
   if (rows.length === 0 && filter.offset > 0) {
     // Past the last page: still report how many there are.
-    const count = await db.query<{ n: number }>(
-      `SELECT count(*)::int AS n ${SERVICE_FROM} WHERE ${where.join(' AND ')}`,
-      params.slice(0, -2),
-    );
+    const count = await db.query<{ n: number }>(`${cte} SELECT count(*)::int AS n FROM ${from} WHERE ${where.join(' AND ')}`, params.slice(0, -2));
     total = count.rows[0]?.n ?? 0;
   }
   return { items: rows.map(toService), total: Number(total) };
 }
 
+/** Adds the words of a service's search keys to the vocabulary used for near spellings. */
+export async function addSearchWords(db: Queryable, keys: string[]): Promise<void> {
+  const words = [...new Set(keys.join(' ').split(' ').filter((word) => word.length >= 3))];
+  if (words.length === 0) return;
+  await db.query('INSERT INTO catalog.search_words (word) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING', [words]);
+}
+
 // ---- Agencies, sectors and life events.
+
+/** How many services (not retired) each agency, sector and life event has. */
+export interface CatalogCounts {
+  services: number;
+  agencies: Map<string, number>;
+  sectors: Map<string, number>;
+  lifeEvents: Map<string, number>;
+}
+
+/** Reads the counts kept in catalog.service_counts. */
+export async function countServices(db: Queryable): Promise<CatalogCounts> {
+  const { rows } = await db.query<{ kind: string; id: string; n: number }>('SELECT kind, id, n FROM catalog.service_counts');
+  const counts: CatalogCounts = { services: 0, agencies: new Map(), sectors: new Map(), lifeEvents: new Map() };
+  for (const row of rows) {
+    const n = Number(row.n);
+    if (row.kind === 'all') counts.services = n;
+    else if (row.kind === 'agency') counts.agencies.set(row.id, n);
+    else if (row.kind === 'sector') counts.sectors.set(row.id, n);
+    else if (row.kind === 'event') counts.lifeEvents.set(row.id, n);
+  }
+  return counts;
+}
+
+/**
+ * Recounts live services into catalog.service_counts; call it in the transaction that changed
+ * services. The advisory lock makes concurrent writers take turns, so each recount sees the
+ * other's committed rows and none trips over the other's inserts.
+ */
+export async function refreshCounts(tx: Queryable): Promise<void> {
+  await tx.query(`SELECT pg_advisory_xact_lock(hashtext('catalog.service_counts'))`);
+  await tx.query('DELETE FROM catalog.service_counts');
+  await tx.query(
+    `INSERT INTO catalog.service_counts (kind, id, n)
+     SELECT CASE WHEN GROUPING(agency_id) = 0 THEN 'agency' WHEN GROUPING(sector_id) = 0 THEN 'sector' ELSE 'all' END,
+            coalesce(agency_id, sector_id, ''), count(*)::int
+       FROM catalog.services WHERE status <> 'retired'
+      GROUP BY GROUPING SETS ((), (agency_id), (sector_id))
+     UNION ALL
+     SELECT 'event', e, count(*)::int
+       FROM catalog.services, unnest(life_events) AS e
+      WHERE status <> 'retired' AND life_events <> '{}'
+      GROUP BY e`,
+  );
+}
 
 interface AgencyRow {
   id: string; kind: string; abbr_mn: string; abbr_en: string; name_mn: string; name_en: string;
   parent_id: string | null; parent_abbr_mn: string | null; parent_abbr_en: string | null;
   parent_name_mn: string | null; parent_name_en: string | null; description_mn: string; description_en: string;
   website: string | null; phone: string | null; email: string | null; address_mn: string | null; address_en: string | null;
-  service_count: number;
 }
 
-function toAgency(row: AgencyRow): Agency {
+function toAgency(row: AgencyRow, counts: CatalogCounts): Agency {
   return {
     id: row.id,
     kind: row.kind as Agency['kind'],
@@ -183,60 +270,56 @@ function toAgency(row: AgencyRow): Agency {
       email: row.email,
       address: row.address_mn !== null && row.address_en !== null ? { mn: row.address_mn, en: row.address_en } : null,
     },
-    serviceCount: Number(row.service_count),
+    serviceCount: counts.agencies.get(row.id) ?? 0,
   };
 }
 
 const AGENCY_SELECT = `
   SELECT a.id, a.kind, a.abbr_mn, a.abbr_en, a.name_mn, a.name_en, a.parent_id,
          p.abbr_mn AS parent_abbr_mn, p.abbr_en AS parent_abbr_en, p.name_mn AS parent_name_mn, p.name_en AS parent_name_en,
-         a.description_mn, a.description_en, a.website, a.phone, a.email, a.address_mn, a.address_en,
-         (SELECT count(*) FROM catalog.services s WHERE s.agency_id = a.id AND s.status <> 'retired')::int AS service_count
+         a.description_mn, a.description_en, a.website, a.phone, a.email, a.address_mn, a.address_en
     FROM catalog.agencies a LEFT JOIN catalog.agencies p ON p.id = a.parent_id`;
 
-export async function listAgencies(db: Queryable, lang: 'mn' | 'en'): Promise<Agency[]> {
+export async function listAgencies(db: Queryable, lang: 'mn' | 'en', counts: CatalogCounts): Promise<Agency[]> {
   const { rows } = await db.query<AgencyRow>(`${AGENCY_SELECT} ORDER BY a.${lang === 'en' ? 'sort_en' : 'sort_mn'} COLLATE "C"`);
-  return rows.map(toAgency);
+  return rows.map((row) => toAgency(row, counts));
 }
 
-export async function findAgency(db: Queryable, id: string): Promise<Agency | undefined> {
+export async function findAgency(db: Queryable, id: string, counts?: CatalogCounts): Promise<Agency | undefined> {
   const { rows } = await db.query<AgencyRow>(`${AGENCY_SELECT} WHERE a.id = $1`, [id]);
-  return rows[0] ? toAgency(rows[0]) : undefined;
+  return rows[0] ? toAgency(rows[0], counts ?? EMPTY_COUNTS) : undefined;
 }
 
-interface SectorRow { id: string; name_mn: string; name_en: string; description_mn: string; description_en: string; service_count: number }
+const EMPTY_COUNTS: CatalogCounts = { services: 0, agencies: new Map(), sectors: new Map(), lifeEvents: new Map() };
 
-function toSector(row: SectorRow): Sector {
+interface SectorRow { id: string; name_mn: string; name_en: string; description_mn: string; description_en: string }
+
+function toSector(row: SectorRow, counts: CatalogCounts): Sector {
   return {
     id: row.id,
     name: { mn: row.name_mn, en: row.name_en },
     description: { mn: row.description_mn, en: row.description_en },
-    serviceCount: Number(row.service_count),
+    serviceCount: counts.sectors.get(row.id) ?? 0,
   };
 }
 
-const SECTOR_SELECT = `
-  SELECT c.id, c.name_mn, c.name_en, c.description_mn, c.description_en,
-         (SELECT count(*) FROM catalog.services s WHERE s.sector_id = c.id AND s.status <> 'retired')::int AS service_count
-    FROM catalog.sectors c`;
+const SECTOR_SELECT = `SELECT c.id, c.name_mn, c.name_en, c.description_mn, c.description_en FROM catalog.sectors c`;
 
-export async function listSectors(db: Queryable): Promise<Sector[]> {
+export async function listSectors(db: Queryable, counts: CatalogCounts): Promise<Sector[]> {
   const { rows } = await db.query<SectorRow>(`${SECTOR_SELECT} ORDER BY c.position`);
-  return rows.map(toSector);
+  return rows.map((row) => toSector(row, counts));
 }
 
-export async function findSector(db: Queryable, id: string): Promise<Sector | undefined> {
+export async function findSector(db: Queryable, id: string, counts?: CatalogCounts): Promise<Sector | undefined> {
   const { rows } = await db.query<SectorRow>(`${SECTOR_SELECT} WHERE c.id = $1`, [id]);
-  return rows[0] ? toSector(rows[0]) : undefined;
+  return rows[0] ? toSector(rows[0], counts ?? EMPTY_COUNTS) : undefined;
 }
 
-export async function listLifeEvents(db: Queryable): Promise<LifeEvent[]> {
-  const { rows } = await db.query<{ id: string; name_mn: string; name_en: string; service_count: number }>(
-    `SELECT e.id, e.name_mn, e.name_en,
-            (SELECT count(*) FROM catalog.services s WHERE e.id = ANY(s.life_events) AND s.status <> 'retired')::int AS service_count
-       FROM catalog.life_events e ORDER BY e.position`,
+export async function listLifeEvents(db: Queryable, counts: CatalogCounts): Promise<LifeEvent[]> {
+  const { rows } = await db.query<{ id: string; name_mn: string; name_en: string }>(
+    'SELECT e.id, e.name_mn, e.name_en FROM catalog.life_events e ORDER BY e.position',
   );
-  return rows.map((row) => ({ id: row.id, name: { mn: row.name_mn, en: row.name_en }, serviceCount: Number(row.service_count) }));
+  return rows.map((row) => ({ id: row.id, name: { mn: row.name_mn, en: row.name_en }, serviceCount: counts.lifeEvents.get(row.id) ?? 0 }));
 }
 
 // ---- Writing.
@@ -309,6 +392,7 @@ export async function insertService(db: Queryable, input: ValidServiceInput, key
     `INSERT INTO catalog.services (${SERVICE_COLUMNS}, synthetic) VALUES (${placeholders}, $${values.length + 1}) RETURNING id`,
     [...values, synthetic],
   );
+  await addSearchWords(db, [keys.nameKey, keys.bodyKey]);
   return rows[0]!.id as ServiceId;
 }
 
@@ -321,6 +405,7 @@ export async function updateService(db: Queryable, id: ServiceId, version: numbe
       WHERE id = $${values.length + 1} AND version = $${values.length + 2}`,
     [...values, id, version],
   );
+  if (rowCount === 1) await addSearchWords(db, [keys.nameKey, keys.bodyKey]);
   return rowCount === 1;
 }
 
