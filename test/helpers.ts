@@ -1,13 +1,12 @@
 // Shared set-up for tests: an app on a fresh database (in-memory PGlite by default, a new
 // PostgreSQL database per test file when DATABASE_URL is set), and signed-in requests.
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp, type App } from '../src/app.ts';
 import { CSRF_COOKIE, SESSION_COOKIE, csrfTokenFor, encodeSession, type Principal } from '../src/kernel/auth.ts';
 import { loadConfig, type Config } from '../src/kernel/config.ts';
 import { seedCatalog } from '../src/modules/catalog/index.ts';
 import { DEV_PERSONAS } from '../src/web/dev-sign-in.ts';
+import { freshDatabase } from './fresh-database.ts';
 
 export interface TestApp extends App {
   config: Config;
@@ -15,26 +14,6 @@ export interface TestApp extends App {
   as(who: string | Principal | null, options: InjectOptions): Promise<LightMyRequestResponse>;
   /** The CSRF form token that goes with the cookies `as` sends. */
   csrf: string;
-}
-
-/** A fresh PostgreSQL database for this test process, dropped on close. */
-async function freshPostgres(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `urtuu_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: baseUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const cleanup = new pg.Client({ connectionString: baseUrl });
-      await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await cleanup.end();
-    },
-  };
 }
 
 export interface TestAppOptions {
@@ -46,7 +25,7 @@ export interface TestAppOptions {
 
 /** Builds an app for tests. Call `close()` in an `after` hook. */
 export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const postgres = process.env.DATABASE_URL ? await freshPostgres(process.env.DATABASE_URL) : undefined;
+  const postgres = process.env.DATABASE_URL ? await freshDatabase(process.env.DATABASE_URL, 'urtuu_test') : undefined;
   const config = loadConfig({ NODE_ENV: 'test' }, {
     inMemory: !postgres,
     databaseUrl: postgres?.url,

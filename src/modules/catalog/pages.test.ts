@@ -34,6 +34,7 @@ describe('portal pages', () => {
     assert.match(mn, /Танд юу хэрэгтэй вэ/);
     assert.match(mn, /Хэрхэн авах вэ/);
     assert.match(mn, /href="\/mn\/agencies\/gasr"/);
+    assert.match(mn, /href="https:\/\/burtgel\.gov\.mn" rel="external">burtgel\.gov\.mn</);
     const en = (await get('/en/services/residence-address-reference')).body;
     assert.match(en, /What you need/);
     assert.match(en, /Provided by/);

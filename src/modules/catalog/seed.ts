@@ -52,6 +52,17 @@ function toInput(seed: SeedService): ValidServiceInput {
   };
 }
 
+/** An agency's website as a link: the seed names domains ("burtgel.gov.mn"); pages need https://. */
+export function websiteUrl(website: string | null): string | null {
+  if (!website) return null;
+  const url = /^https?:\/\//.test(website) ? website : `https://${website}`;
+  try {
+    return new URL(url).protocol === 'https:' || new URL(url).protocol === 'http:' ? url : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Seeds agencies, sectors, life events and services; returns what it did. */
 export async function seedCatalog(db: Db, options: SeedOptions = {}): Promise<SeedReport> {
   const syntheticCount = options.synthetic ?? 0;
@@ -63,7 +74,7 @@ export async function seedCatalog(db: Db, options: SeedOptions = {}): Promise<Se
     // Parents first: an agency may only name a parent that exists.
     const ordered = [...seedAgencies].sort((a, b) => Number(a.parentId !== null) - Number(b.parentId !== null));
     for (const agency of ordered) {
-      await store.upsertAgency(tx, { ...agency, sortMn: sortKey(agency.nameMn), sortEn: sortKey(agency.nameEn) });
+      await store.upsertAgency(tx, { ...agency, website: websiteUrl(agency.website), sortMn: sortKey(agency.nameMn), sortEn: sortKey(agency.nameEn) });
     }
     for (const [position, sector] of seedSectors.entries()) {
       await store.upsertSector(tx, {

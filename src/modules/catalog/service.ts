@@ -150,6 +150,17 @@ export function createCatalog(ctx: AppContext): Catalog {
     return current;
   }
 
+  /** Retires or reinstates a service: an action allowed in its state, at the version read. */
+  async function changeStatus(actor: Principal, id: ServiceId, version: number, action: 'retire' | 'reinstate', status: ServiceStatus, reason: string | null, requestId?: string): Promise<Service> {
+    const service = await db.transaction(async (tx) => {
+      await loadForChange(tx, actor, id, action);
+      if (!(await store.setServiceStatus(tx, id, version, status))) throw new AppError('STALE_EDIT');
+      return writeRevision(tx, actor, id, action, reason, requestId);
+    });
+    invalidate();
+    return service;
+  }
+
   async function flushUsage(): Promise<void> {
     const day = isoDate(new Date());
     if (pendingViews.size > 0) {
@@ -347,25 +358,8 @@ export function createCatalog(ctx: AppContext): Catalog {
       return service;
     },
 
-    async retireService(actor, id, version, reason, requestId) {
-      const service = await db.transaction(async (tx) => {
-        await loadForChange(tx, actor, id, 'retire');
-        if (!(await store.setServiceStatus(tx, id, version, 'retired'))) throw new AppError('STALE_EDIT');
-        return writeRevision(tx, actor, id, 'retire', reason, requestId);
-      });
-      invalidate();
-      return service;
-    },
-
-    async reinstateService(actor, id, version, requestId) {
-      const service = await db.transaction(async (tx) => {
-        await loadForChange(tx, actor, id, 'reinstate');
-        if (!(await store.setServiceStatus(tx, id, version, 'active'))) throw new AppError('STALE_EDIT');
-        return writeRevision(tx, actor, id, 'reinstate', null, requestId);
-      });
-      invalidate();
-      return service;
-    },
+    retireService: (actor, id, version, reason, requestId) => changeStatus(actor, id, version, 'retire', 'retired', reason, requestId),
+    reinstateService: (actor, id, version, requestId) => changeStatus(actor, id, version, 'reinstate', 'active', null, requestId),
 
     async history(id) {
       const revisions = await store.listRevisions(db, id);
