@@ -50,8 +50,11 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
       return app.server.inject({ ...injectOptions, cookies });
     },
     async close() {
-      await app.close();
-      await postgres?.drop();
+      try {
+        await app.close();
+      } finally {
+        await postgres?.drop();
+      }
     },
   };
 }
