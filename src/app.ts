@@ -19,6 +19,9 @@ import { LruCache } from './kernel/lru.ts';
 import { createMetrics } from './kernel/metrics.ts';
 import { migrate, type MigrationSource } from './kernel/migrations.ts';
 import { catalogManifest, registerCatalog, type Catalog } from './modules/catalog/index.ts';
+import { PLATFORM_MEMBER, PORTAL_SUBSYSTEM, createExchangeService, exchangeManifest, registerExchange, type ConsentCodeDelivery, type Exchange } from './modules/exchange/index.ts';
+import { messagingManifest, registerMessaging, type Messaging } from './modules/messaging/index.ts';
+import { publishRegistryServices, registerRegistries, registriesManifest, type Registries } from './modules/registries/index.ts';
 import { buildAssets } from './web/assets.ts';
 import { registerWeb } from './web/index.ts';
 
@@ -26,7 +29,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const kernelMessages = (lang: string) => JSON.parse(readFileSync(path.join(here, 'kernel', 'locales', `${lang}.json`), 'utf8')) as Messages;
 
 /** Every module, in the order their migrations run. */
-export const MODULES: ModuleManifest[] = [catalogManifest];
+export const MODULES: ModuleManifest[] = [catalogManifest, messagingManifest, registriesManifest, exchangeManifest];
 
 export function migrationSources(): MigrationSource[] {
   return [{ module: 'kernel', dir: path.join(here, 'kernel', 'migrations') }, ...MODULES.map((module) => ({ module: module.name, dir: module.migrationsDir }))];
@@ -44,6 +47,13 @@ export interface App {
   routes: { method: string; url: string }[];
   ctx: AppContext;
   catalog: Catalog;
+  messaging: Messaging;
+  registries: Registries;
+  exchange: Exchange;
+  /** The portal's identity on the exchange (subsystem id). */
+  portalSubsystem: string;
+  /** Publishes the platform's members and services on the exchange (idempotent; again after seeding). */
+  publish(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -116,6 +126,32 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
 
   const catalog = await registerCatalog(server, ctx);
+  const messaging = await registerMessaging(server, ctx);
+  const exchange = createExchangeService(ctx);
+  const registries = await registerRegistries(server, ctx, exchange);
+  const delivery: ConsentCodeDelivery = {
+    async mobileOf(registerNumber) {
+      const record = await registries.byKey(await registries.get({ id: 'population' }), registerNumber);
+      return typeof record?.content.mobile === 'string' ? record.content.mobile : undefined;
+    },
+    async send(mobile, text, lang) {
+      await messaging.send({ channel: 'sms', to: mobile, lang, body: text, purpose: 'exchange.consent-code' });
+    },
+  };
+  await registerExchange(server, ctx, exchange, delivery);
+  const portalSubsystem = `${exchange.instance}/${PLATFORM_MEMBER.memberClass}/${PLATFORM_MEMBER.memberCode}/${PORTAL_SUBSYSTEM}`;
+  const agencyName = async (agencyId: string) => {
+    const agency = await catalog.getAgency(agencyId).catch(() => undefined);
+    return agency?.name;
+  };
+  const publish = async () => {
+    const platformName = (await agencyName(PLATFORM_MEMBER.agencyId)) ?? { mn: 'И-Монгол академи', en: 'E-Mongolia Academy' };
+    const memberId = await exchange.admin.upsertMember({ memberClass: PLATFORM_MEMBER.memberClass, memberCode: PLATFORM_MEMBER.memberCode, name: platformName, agencyId: PLATFORM_MEMBER.agencyId });
+    await exchange.admin.upsertSubsystem({ memberId, subsystemCode: PORTAL_SUBSYSTEM, name: { mn: 'Төрийн үйлчилгээний портал', en: 'Public service portal' } });
+    await exchange.platformKey(portalSubsystem);
+    await publishRegistryServices(exchange, { nameOf: agencyName }, portalSubsystem);
+  };
+  await publish();
   await server.ready();
 
   return {
@@ -123,6 +159,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     routes,
     ctx,
     catalog,
+    messaging,
+    registries,
+    exchange,
+    portalSubsystem,
+    publish,
     async close() {
       await server.close();
       if (!options.db) await db.close();

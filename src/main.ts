@@ -1,11 +1,15 @@
 // The one command line: `urtuu start | migrate | seed | help`. See README for the options.
 import { parseArgs } from 'node:util';
-import { buildApp, migrationSources } from './app.ts';
+import { buildApp, migrationSources, type App } from './app.ts';
+import { importRegistryFile } from './modules/registries/import.ts';
+import { generateKeyPair } from './kernel/pki.ts';
+import { writeFileSync } from 'node:fs';
 import { loadConfig } from './kernel/config.ts';
 import { openDb } from './kernel/db.ts';
 import { migrate } from './kernel/migrations.ts';
 import { progressBar } from './kernel/progress.ts';
 import { seedCatalog } from './modules/catalog/index.ts';
+import { generatePopulation, loadRecords } from './modules/registries/index.ts';
 
 const HELP = `Urtuu: a platform for a country's digital public services.
 
@@ -19,6 +23,18 @@ Commands:
   seed             Load the catalogue: real agencies and services of Mongolia.
     --synthetic N  Also add N synthetic services (scale tests).
     --demo-usage   Add demo page views so "most used" has something to show.
+    --population N Generate N synthetic people (families, addresses, health,
+                   education, social insurance, vehicles, property, companies).
+    --seed S       Seed of the population generator (same seed, same people).
+  registry import FILE
+                   Load records into registries: our format or GovStack's
+                   test-data.json shape.
+  exchange verify-log
+                   Prove the exchange's message log untouched, or name the
+                   first entry that is not.
+  exchange keygen --out FILE
+                   Make a key pair for a member's system; prints the public key
+                   to register on the exchange.
   help             Show this text.
 
 Environment: PORT, HOST, BASE_URL, DATABASE_URL (PostgreSQL; otherwise the
@@ -27,15 +43,18 @@ SESSION_SECRET, LOG_LEVEL, TRUST_PROXY, CACHE_TTL_MS.`;
 
 async function main(argv: string[]): Promise<number> {
   const [command = 'help', ...rest] = argv;
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: rest,
     options: {
       demo: { type: 'boolean', default: false },
       synthetic: { type: 'string' },
       'demo-usage': { type: 'boolean', default: false },
       port: { type: 'string' },
+      population: { type: 'string' },
+      seed: { type: 'string', default: '1' },
+      out: { type: 'string' },
     },
-    allowPositionals: false,
+    allowPositionals: true,
   });
 
   if (command === 'help' || command === '--help' || command === '-h') {
@@ -59,21 +78,88 @@ async function main(argv: string[]): Promise<number> {
       console.error('--synthetic must be a whole number from 0 to 1000000');
       return 2;
     }
-    const config = loadConfig();
-    const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-    await migrate(db, migrationSources());
-    let bar: ReturnType<typeof progressBar> | undefined;
-    const report = await seedCatalog(db, {
-      synthetic,
-      demoUsage: values['demo-usage'],
-      onProgress(done, total) {
-        bar ??= progressBar('services', total);
+    const population = values.population === undefined ? 0 : Number(values.population);
+    if (!Number.isInteger(population) || population < 0 || population > 10_000_000) {
+      console.error('--population must be a whole number from 0 to 10000000');
+      return 2;
+    }
+    const app = await buildApp(loadConfig(process.env, { logLevel: process.env.LOG_LEVEL ?? 'warn' }));
+    try {
+      let bar: ReturnType<typeof progressBar> | undefined;
+      const report = await seedCatalog(app.ctx.db, {
+        synthetic,
+        demoUsage: values['demo-usage'],
+        onProgress(done: number, total: number) {
+          bar ??= progressBar('services', total);
+          bar.update(done);
+        },
+      });
+      bar?.finish();
+      console.log(`agencies ${report.agencies}, sectors ${report.sectors}, services added ${report.servicesAdded}, kept ${report.servicesKept}, synthetic ${report.synthetic}`);
+      await app.publish();
+      if (population > 0) {
+        const loaded = await seedPopulation(app, population, values.seed ?? '1');
+        if (loaded === undefined) return 1;
+      }
+    } finally {
+      await app.close();
+    }
+    return 0;
+  }
+
+  if (command === 'registry' && positionals[0] === 'import') {
+    const file = positionals[1];
+    if (!file) {
+      console.error('usage: urtuu registry import FILE');
+      return 2;
+    }
+    const app = await buildApp(loadConfig(process.env, { logLevel: process.env.LOG_LEVEL ?? 'warn' }));
+    try {
+      let bar: ReturnType<typeof progressBar> | undefined;
+      const report = await importRegistryFile(app.registries, app.ctx.db, file, {
+        actor: 'cli',
+        onProgress(done: number, total: number) {
+          bar ??= progressBar('records', total);
+          bar.update(done);
+        },
+      });
+      bar?.finish();
+      for (const line of report.lines) console.log(line);
+      return report.failed > 0 ? 1 : 0;
+    } finally {
+      await app.close();
+    }
+  }
+
+  if (command === 'exchange' && positionals[0] === 'verify-log') {
+    const app = await buildApp(loadConfig(process.env, { logLevel: process.env.LOG_LEVEL ?? 'warn' }));
+    try {
+      let bar: ReturnType<typeof progressBar> | undefined;
+      const report = await app.exchange.verifyLog((done, total) => {
+        bar ??= progressBar('log entries', total);
         bar.update(done);
-      },
-    });
-    bar?.finish();
-    console.log(`agencies ${report.agencies}, sectors ${report.sectors}, services added ${report.servicesAdded}, kept ${report.servicesKept}, synthetic ${report.synthetic}`);
-    await db.close();
+      });
+      bar?.finish();
+      if (report.ok) {
+        console.log(`The exchange log is intact: ${report.entries} entries in ${report.batches} signed batches.`);
+        return 0;
+      }
+      console.log(`The exchange log has been tampered with: ${report.firstBad?.reason} (first bad entry: ${report.firstBad?.seq}).`);
+      return 1;
+    } finally {
+      await app.close();
+    }
+  }
+
+  if (command === 'exchange' && positionals[0] === 'keygen') {
+    if (!values.out) {
+      console.error('usage: urtuu exchange keygen --out FILE');
+      return 2;
+    }
+    const pair = generateKeyPair();
+    writeFileSync(values.out, pair.privateKeyPem, { mode: 0o600 });
+    console.log(`Private key written to ${values.out} (keep it secret). Register this public key for your subsystem:\n`);
+    console.log(pair.publicKeyPem);
     return 0;
   }
 
@@ -93,13 +179,16 @@ async function main(argv: string[]): Promise<number> {
         let bar: ReturnType<typeof progressBar> | undefined;
         const report = await seedCatalog(app.ctx.db, {
           demoUsage: true,
-          onProgress(done, total) {
+          onProgress(done: number, total: number) {
             bar ??= progressBar('demo data', total);
             bar.update(done);
           },
         });
         bar?.finish(`seeded ${report.servicesAdded} services from ${report.agencies} agencies`);
+        await app.publish();
       }
+      const people = await app.ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM registries.records WHERE registry_id = 'population'`);
+      if (Number(people.rows[0]?.n ?? 0) === 0) await seedPopulation(app, 1000, '1');
     }
     const address = await app.server.listen({ port: config.port, host: config.host });
     const shown = config.baseUrl || address;
@@ -121,6 +210,29 @@ async function main(argv: string[]): Promise<number> {
 
   console.error(`Unknown command "${command}".\n\n${HELP}`);
   return 2;
+}
+
+/** Generates and loads a synthetic population, with a progress bar; undefined when refused. */
+async function seedPopulation(app: App, population: number, seed: string): Promise<number | undefined> {
+  const existing = await app.ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM registries.records WHERE registry_id = 'population'`);
+  if (Number(existing.rows[0]?.n ?? 0) > 0) {
+    console.error(`The population registry already holds ${existing.rows[0]?.n} people; generate into an empty database.`);
+    return undefined;
+  }
+  const bar = progressBar('people', population);
+  let people = 0;
+  const started = Date.now();
+  const report = await loadRecords(app.ctx.db, generatePopulation({ population, seed }), {
+    actor: 'generator',
+    onBatch(written) {
+      people += written.filter((record) => record.registryId === 'population').length;
+      bar.update(Math.min(people, population));
+    },
+  });
+  bar.finish(`loaded ${people} people and ${report.records} records in all (${Object.entries(report.byRegistry).map(([id, n]) => `${id} ${n}`).join(', ')})`);
+  if (app.ctx.db.kind === 'postgres') await app.ctx.db.query('ANALYZE registries.records');
+  console.log(`${Math.round(people / ((Date.now() - started) / 1000))} people per second`);
+  return people;
 }
 
 main(process.argv.slice(2)).then(

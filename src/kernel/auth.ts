@@ -17,6 +17,8 @@ export interface Principal {
   roles: Role[];
   /** The agency an official works for; null for citizens and platform administrators. */
   agencyId: string | null;
+  /** A citizen's register number. */
+  registerNumber?: string;
 }
 
 export const SESSION_COOKIE = 'urtuu_session';

@@ -7,6 +7,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { fuzzystrmatch } from '@electric-sql/pglite/contrib/fuzzystrmatch';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 
 export interface QueryResult<Row> {
   rows: Row[];
@@ -20,8 +21,21 @@ export interface Queryable {
   exec(sql: string): Promise<void>;
 }
 
+export type CopyValue = string | number | boolean | null | string[];
+
+export interface CopyPart {
+  table: string;
+  columns: string[];
+  rows: CopyValue[][];
+}
+
 export interface Db extends Queryable {
   readonly kind: 'pglite' | 'postgres';
+  /**
+   * Appends many rows to one or more tables at once, all in one transaction: COPY on PostgreSQL,
+   * batched INSERTs on PGlite.
+   */
+  copy(parts: CopyPart[]): Promise<void>;
   /** Runs `work` in one transaction: committed if it resolves, rolled back if it throws. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -73,6 +87,24 @@ async function openPglite(dir: string | undefined): Promise<Db> {
     kind: 'pglite',
     ...wrap(lite),
     transaction: (work) => lite.transaction((tx) => work(wrap(tx))),
+    async copy(parts) {
+      for (const part of parts) assertIdentifiers(part.table, part.columns);
+      await lite.transaction(async (tx) => {
+        for (const { table, columns, rows } of parts) {
+          // A few hundred rows per statement keeps each under the parameter limit.
+          const perStatement = Math.max(1, Math.floor(5000 / columns.length));
+          for (let start = 0; start < rows.length; start += perStatement) {
+            const chunk = rows.slice(start, start + perStatement);
+            const params: unknown[] = [];
+            const tuples = chunk.map((row) => `(${row.map((value) => {
+              params.push(value);
+              return `$${params.length}`;
+            }).join(', ')})`);
+            await tx.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')}`, params);
+          }
+        }
+      });
+    },
     close: () => lite.close(),
   };
 }
@@ -121,6 +153,54 @@ async function openPostgres(url: string, poolSize: number): Promise<Db> {
         client.release();
       }
     },
+    async copy(parts) {
+      for (const part of parts) assertIdentifiers(part.table, part.columns);
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        for (const { table, columns, rows } of parts) {
+          const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
+          const done = new Promise<void>((resolve, reject) => {
+            stream.on('finish', () => resolve());
+            stream.on('error', reject);
+          });
+          let buffer = '';
+          for (const row of rows) {
+            buffer += row.map(copyText).join('\t') + '\n';
+            if (buffer.length > 1 << 20) {
+              if (!stream.write(buffer)) await new Promise((resolve) => stream.once('drain', resolve));
+              buffer = '';
+            }
+          }
+          stream.end(buffer);
+          await done;
+        }
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
     close: () => pool.end(),
   };
+}
+
+function assertIdentifiers(table: string, columns: string[]): void {
+  const identifier = /^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$/;
+  if (!identifier.test(table) || columns.some((column) => !identifier.test(column))) throw new Error('copy: unsafe table or column name');
+}
+
+/** One field in COPY's text format. */
+function copyText(value: CopyValue): string {
+  if (value === null) return '\\N';
+  if (Array.isArray(value)) {
+    return escapeCopy(`{${value.map((item) => `"${item.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(',')}}`);
+  }
+  return escapeCopy(String(value));
+}
+
+function escapeCopy(text: string): string {
+  return text.replace(/[\\\n\r\t]/g, (c) => (c === '\\' ? '\\\\' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\\t'));
 }

@@ -73,6 +73,20 @@ export const errorCatalogue = {
     mn: '"{action}" үйлдлийг "{state}" төлөвт хийх боломжгүй. Боломжит үйлдэл: {allowed}.',
     en: 'Action "{action}" cannot be performed in state "{state}". Allowed actions: {allowed}.',
   },
+  REGISTRY_NOT_FOUND: { status: 404, mn: '"{id}" бүртгэл олдсонгүй.', en: 'There is no registry "{id}".' },
+  REGISTRY_EXISTS: { status: 409, mn: '"{id}" бүртгэл аль хэдийн байна.', en: 'A registry "{id}" already exists.' },
+  REGISTRY_SCHEMA_INVALID: {
+    status: 400,
+    mn: 'Бүртгэлийн JSON Schema буруу байна: {detail}',
+    en: 'The registry’s JSON Schema is not valid: {detail}',
+  },
+  RECORD_NOT_FOUND: { status: 404, mn: 'Бичлэг олдсонгүй.', en: 'No record found.' },
+  RECORD_EXISTS: { status: 409, mn: '"{key}" түлхүүртэй бичлэг аль хэдийн байна.', en: 'A record with key "{key}" already exists.' },
+  RECORD_INVALID: {
+    status: 400,
+    mn: 'Бичлэг бүртгэлийн схемд нийцэхгүй байна: {detail}',
+    en: 'The record does not match the registry’s schema: {detail}',
+  },
   RATE_LIMITED: { status: 429, mn: 'Хэт олон хүсэлт илгээлээ. Түр хүлээгээд дахин оролдоно уу.', en: 'Too many requests. Wait a moment and try again.' },
   INTERNAL: {
     status: 500,

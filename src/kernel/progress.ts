@@ -37,7 +37,10 @@ export function progressBar(label: string, total: number, stream: NodeJS.WriteSt
     },
     finish(message) {
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
-      stream.write(`${tty ? '\r' : ''}${line(total)}\n${message ? `${message} (${seconds}s)\n` : ''}`);
+      // On a terminal the bar is redrawn complete; in a log the last line already says 100%.
+      if (tty) stream.write(`\r${line(total)}\n`);
+      else if (lastDecile !== 10) stream.write(`${line(total)}\n`);
+      if (message) stream.write(`${message} (${seconds}s)\n`);
     },
   };
 }

@@ -13,7 +13,8 @@ export const DEV_PERSONAS: Principal[] = [
   { id: 'dev-gasr-admin', name: 'Д.Ганбат', kind: 'official', roles: ['agency-admin'], agencyId: 'gasr' },
   { id: 'dev-gasr-supervisor', name: 'С.Оюунаа', kind: 'official', roles: ['supervisor'], agencyId: 'gasr' },
   { id: 'dev-police-officer', name: 'Э.Тэмүүлэн', kind: 'official', roles: ['officer'], agencyId: 'police' },
-  { id: 'dev-citizen', name: 'Н.Сарангэрэл', kind: 'citizen', roles: ['citizen'], agencyId: null },
+  // The first person the population generator makes, so her registry data exists.
+  { id: 'dev-citizen', name: 'Н.Сарангэрэл', kind: 'citizen', roles: ['citizen'], agencyId: null, registerNumber: 'УБ90051428' },
 ];
 
 /** A local path to return to after signing in; anything else (other hosts, //evil) is dropped. */

@@ -1,0 +1,25 @@
+import { testApp } from './test/helpers.ts';
+import { generatePopulation, loadRecords } from './src/modules/registries/index.ts';
+import { ExchangeClient } from './src/modules/exchange/index.ts';
+const app = await testApp();
+let t = Date.now();
+const report = await loadRecords(app.ctx.db, generatePopulation({ population: 300, seed: 1 }), { actor: 'test' });
+console.log('loaded', report, Date.now() - t, 'ms');
+const key = await app.exchange.platformKey(app.portalSubsystem);
+const client = new ExchangeClient({ client: app.portalSubsystem, keyId: key.keyId, privateKeyPem: key.privateKeyPem, transport: async (r) => { const res = await app.server.inject({ method: r.method as any, url: r.url, headers: r.headers, payload: r.body }); return { status: res.statusCode, headers: res.headers as any, body: res.rawPayload }; } });
+let res = await client.call('MN/GOV/gasr/population/address', '/УБ90051428');
+console.log(res.status, res.body.toString().slice(0, 300));
+res = await client.call('MN/GOV/gasr/population/address', '/УБ90051428', { purpose: 'test' });
+console.log(res.status, res.body.toString().slice(0, 300));
+// request code
+const codeReq = await app.server.inject({ method: 'POST', url: '/api/v1/exchange/consent-codes', headers: {} , payload: 'x' });
+console.log('unsigned code req', codeReq.statusCode, codeReq.body.slice(0, 200));
+const grant = await app.exchange.grantConsent({ subject: 'УБ90051428', clientId: app.portalSubsystem, services: ['*'], purpose: 'test', method: 'portal', days: 1 });
+res = await client.call('MN/GOV/gasr/population/address', '/УБ90051428', { purpose: 'test', consent: grant.id });
+console.log(res.status, res.headers['x-road-request-hash'], res.body.toString().slice(0, 300));
+res = await client.call('MN/GOV/gasr/population/birth', '/УБ90051428', { purpose: 'test', consent: grant.id });
+console.log(res.status, res.body.toString().slice(0, 400));
+const log = await app.exchange.verifyLog();
+console.log(log);
+console.log(await app.exchange.accessLog('УБ90051428'));
+await app.close();

@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Batcher } from './batcher.ts';
+
+describe('Batcher', () => {
+  it('runs items in batches and gives each caller its own result', async () => {
+    const sizes: number[] = [];
+    const batcher = new Batcher<number, number>({ maxItems: 3, maxWaitMs: 5, run: async (items) => { sizes.push(items.length); return items.map((n) => n * 2); } });
+    const results = await Promise.all([1, 2, 3, 4, 5].map((n) => batcher.submit(n)));
+    assert.deepEqual(results, [2, 4, 6, 8, 10]);
+    assert.deepEqual(sizes, [3, 2]);
+  });
+
+  it('fails every item of a failed batch, and the next batch still runs', async () => {
+    let calls = 0;
+    const batcher = new Batcher<number, number>({ maxItems: 2, maxWaitMs: 1, run: async (items) => { calls += 1; if (calls === 1) throw new Error('boom'); return items; } });
+    const first = await Promise.allSettled([batcher.submit(1), batcher.submit(2)]);
+    assert.ok(first.every((r) => r.status === 'rejected'));
+    assert.equal(await batcher.submit(3), 3);
+  });
+
+  it('flushes on demand', async () => {
+    const batcher = new Batcher<number, number>({ maxItems: 100, maxWaitMs: 10_000, run: async (items) => items });
+    const pending = batcher.submit(7);
+    await batcher.flush();
+    assert.equal(await pending, 7);
+  });
+});

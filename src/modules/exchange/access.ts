@@ -1,0 +1,69 @@
+// Pure rules of the exchange: path globs of access rights, the X-Road request hash, and masking
+// register numbers in what the message log keeps.
+import { createHash, createHmac } from 'node:crypto';
+
+/** Glob of an access right: "*" matches within one path segment, "**" across segments. */
+export function globMatches(glob: string, path: string): boolean {
+  let pattern = '';
+  for (let i = 0; i < glob.length; i += 1) {
+    const char = glob[i]!;
+    if (char === '*') {
+      if (glob[i + 1] === '*') {
+        pattern += '.*';
+        i += 1;
+      } else pattern += '[^/]*';
+    } else pattern += char.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${pattern}$`, 'u').test(path);
+}
+
+/**
+ * Decodes and checks the path after the service code. Refuses what could escape a glob: dot
+ * segments, empty segments, encoded slashes or backslashes, control characters.
+ */
+export function normalisePath(raw: string): string | undefined {
+  if (raw === '' || raw === '/') return '/';
+  if (!raw.startsWith('/')) return undefined;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
+  if (/[\u0000-\u001f\\]/.test(decoded) || /%2f/i.test(raw)) return undefined;
+  const segments = decoded.slice(1).split('/');
+  if (segments.some((segment, index) => segment === '.' || segment === '..' || (segment === '' && index < segments.length - 1))) return undefined;
+  return decoded;
+}
+
+// Headers never forwarded between client, exchange and provider (PR-REST 4.3).
+export const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'user-agent', 'server', 'content-length', 'expect']);
+
+/**
+ * X-Road-Request-Hash: SHA-512 over "VERB CRLF path?query CRLF name:value CRLF ..." and, when there
+ * is a body, SHA-512 of that digest joined with the body's SHA-512. Base64.
+ */
+export function requestHash(method: string, url: string, headers: [string, string][], body: Buffer | undefined): string {
+  let headerPart = `${method.toUpperCase()}\r\n${url}\r\n`;
+  for (const [name, value] of headers) headerPart += `${name}:${value}\r\n`;
+  const headerDigest = createHash('sha512').update(headerPart).digest();
+  if (!body || body.length === 0) return headerDigest.toString('base64');
+  const bodyDigest = createHash('sha512').update(body).digest();
+  return createHash('sha512').update(Buffer.concat([headerDigest, bodyDigest])).digest('base64');
+}
+
+const REGISTER_NUMBER = /[А-ЯЁӨҮ]{2}[0-9]{8}/gu;
+
+/** A keyed hash of a register number: links a person to log entries without naming them. */
+export function subjectHash(secret: string, registerNumber: string): string {
+  return createHmac('sha256', secret).update(`subject:${registerNumber.toUpperCase()}`).digest('hex').slice(0, 32);
+}
+
+/** Replaces register numbers in text with "#" and their keyed hash. */
+export function maskRegisterNumbers(secret: string, text: string): string {
+  return text.replace(REGISTER_NUMBER, (match) => `#${subjectHash(secret, match)}`);
+}
+
+export function isLoopback(address: string | undefined): boolean {
+  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
+}
