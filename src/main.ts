@@ -9,7 +9,7 @@ import { openDb } from './kernel/db.ts';
 import { migrate } from './kernel/migrations.ts';
 import { progressBar } from './kernel/progress.ts';
 import { seedCatalog } from './modules/catalog/index.ts';
-import { generatePopulation, loadRecords } from './modules/registries/index.ts';
+import { deferIndexes, generatePopulation, loadRecords } from './modules/registries/index.ts';
 
 const HELP = `Urtuu: a platform for a country's digital public services.
 
@@ -222,6 +222,8 @@ async function seedPopulation(app: App, population: number, seed: string): Promi
   const bar = progressBar('people', population);
   let people = 0;
   const started = Date.now();
+  // A big load on PostgreSQL builds the secondary indexes once at the end.
+  const restoreIndexes = app.ctx.db.kind === 'postgres' && population >= 100_000 ? await deferIndexes(app.ctx.db) : undefined;
   const report = await loadRecords(app.ctx.db, generatePopulation({ population, seed }), {
     actor: 'generator',
     onBatch(written) {
@@ -230,6 +232,11 @@ async function seedPopulation(app: App, population: number, seed: string): Promi
     },
   });
   bar.finish(`loaded ${people} people and ${report.records} records in all (${Object.entries(report.byRegistry).map(([id, n]) => `${id} ${n}`).join(', ')})`);
+  if (restoreIndexes) {
+    const indexing = Date.now();
+    await restoreIndexes();
+    console.log(`indexes rebuilt in ${((Date.now() - indexing) / 1000).toFixed(1)}s`);
+  }
   if (app.ctx.db.kind === 'postgres') await app.ctx.db.query('ANALYZE registries.records');
   console.log(`${Math.round(people / ((Date.now() - started) / 1000))} people per second`);
   return people;

@@ -128,4 +128,4 @@ export async function publishRegistryServices(exchange: Exchange, agencies: Agen
 export type { Registries } from './service.ts';
 export { generatePopulation, DEMO_CITIZEN } from './generator.ts';
 export { importRegistryDocument, importRegistryFile } from './import.ts';
-export { loadRecords } from './load.ts';
+export { deferIndexes, loadRecords } from './load.ts';

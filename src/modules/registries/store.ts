@@ -197,19 +197,20 @@ export async function updateRecord(db: Queryable, record: RegistryRecord, key: s
     [record.id, key, subjects, JSON.stringify(content)],
   );
   const updated = toRecord(rows[0]!);
-  await insertEvent(db, updated, 'update', content, actor, requestId);
+  // The first change of a bulk-loaded record keeps what was loaded (see the migration).
+  await insertEvent(db, updated, 'update', content, actor, requestId, record.version === 1 ? record.content : null);
   return updated;
 }
 
 export async function deleteRecord(db: Queryable, record: RegistryRecord, actor: string | null, requestId: string | null): Promise<void> {
   await db.query('DELETE FROM registries.records WHERE id = $1', [record.id]);
-  await insertEvent(db, { ...record, version: record.version + 1 }, 'delete', null, actor, requestId);
+  await insertEvent(db, { ...record, version: record.version + 1 }, 'delete', null, actor, requestId, record.version === 1 ? record.content : null);
 }
 
-async function insertEvent(db: Queryable, record: RegistryRecord, action: string, content: unknown, actor: string | null, requestId: string | null): Promise<void> {
+async function insertEvent(db: Queryable, record: RegistryRecord, action: string, content: unknown, actor: string | null, requestId: string | null, previous: unknown = null): Promise<void> {
   await db.query(
-    `INSERT INTO registries.record_events (record_id, registry_id, version, action, content, actor, request_id) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [record.id, record.registryId, record.version, action, content === null ? null : JSON.stringify(content), actor, requestId],
+    `INSERT INTO registries.record_events (record_id, registry_id, version, action, content, actor, request_id, previous) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [record.id, record.registryId, record.version, action, content === null ? null : JSON.stringify(content), actor, requestId, previous === null ? null : JSON.stringify(previous)],
   );
 }
 

@@ -40,6 +40,9 @@ CREATE TABLE registries.records (
 CREATE INDEX records_subjects ON registries.records USING gin (subjects);
 CREATE INDEX records_registry ON registries.records (registry_id, created_at, id);
 
+-- An 'import' event (bulk loads: the population generator, file imports) does not repeat the
+-- content it loaded: that content stays in the record until its first change, whose event keeps
+-- it in `previous`. So history is complete without storing a whole country twice.
 CREATE TABLE registries.record_events (
   id          bigserial PRIMARY KEY,
   record_id   uuid NOT NULL,
@@ -47,6 +50,7 @@ CREATE TABLE registries.record_events (
   version     integer NOT NULL,
   action      text NOT NULL CHECK (action IN ('create', 'update', 'delete', 'import')),
   content     jsonb,
+  previous    jsonb,
   actor       text,
   request_id  text,
   at          timestamptz NOT NULL DEFAULT now()

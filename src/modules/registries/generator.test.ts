@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { testApp, type TestApp } from '../../../test/helpers.ts';
+import { DEMO_CITIZEN, generatePopulation, type GeneratedRecord } from './generator.ts';
+import type { Registry } from './schema.ts';
+
+function collect(population: number, seed: string | number): GeneratedRecord[] {
+  return [...generatePopulation({ population, seed })].flat();
+}
+
+/** Birth date and sex as the register number states them (month + 20 for births from 2000). */
+function readRegisterNumber(number: string): { birthDate: string; sex: 'male' | 'female' } {
+  const match = /^[А-ЯЁӨҮ]{2}(\d{2})(\d{2})(\d{2})(\d)\d$/u.exec(number);
+  assert.ok(match, `format of ${number}`);
+  const [, yy, mm, dd, ninth] = match;
+  const month = Number(mm);
+  const year = month > 20 ? 2000 + Number(yy) : 1900 + Number(yy);
+  return { birthDate: `${year}-${String(month > 20 ? month - 20 : month).padStart(2, '0')}-${dd}`, sex: Number(ninth) % 2 === 1 ? 'male' : 'female' };
+}
+
+describe('population generator', () => {
+  let app: TestApp;
+  before(async () => {
+    app = await testApp({ seed: false });
+  });
+  after(async () => app.close());
+
+  it('makes the same people from the same seed, and others from another', () => {
+    const a = JSON.stringify(collect(200, 42));
+    assert.equal(a, JSON.stringify(collect(200, 42)));
+    assert.notEqual(a, JSON.stringify(collect(200, 43)));
+  });
+
+  it('starts with the demo citizen and her family', () => {
+    const records = collect(10, 1);
+    const first = records.find((record) => record.registryId === 'population' && record.key === DEMO_CITIZEN.registerNumber);
+    assert.ok(first);
+    assert.equal(first.content.givenName, DEMO_CITIZEN.givenName);
+    assert.equal((first.content.children as string[]).length, 2);
+    assert.equal((first.content.marriages as unknown[]).length, 1);
+  });
+
+  it('gives register numbers that agree with birth date and sex, all different', () => {
+    const people = collect(3000, 7).filter((record) => record.registryId === 'population');
+    assert.ok(people.length >= 3000);
+    const numbers = new Set<string>();
+    for (const person of people) {
+      const { birthDate, sex } = readRegisterNumber(person.key);
+      assert.equal(birthDate, person.content.birthDate, person.key);
+      assert.equal(sex, person.content.sex, person.key);
+      assert.ok(!numbers.has(person.key), `duplicate ${person.key}`);
+      numbers.add(person.key);
+      assert.match(String(person.content.civilId), /^\d{12}$/);
+      const latin = person.content.latin as Record<string, string>;
+      assert.match(latin.givenName!, /^[A-Z-]+$/);
+    }
+  });
+
+  it('spreads people like the country: about half in Ulaanbaatar, every aimag present', () => {
+    const people = collect(5000, 3).filter((record) => record.registryId === 'population');
+    const places = people.map((person) => ((person.content.addresses as { address: { aimagCityName: string } }[]).at(-1)!.address.aimagCityName));
+    const inCapital = places.filter((place) => place === 'Улаанбаатар').length / places.length;
+    assert.ok(inCapital > 0.38 && inCapital < 0.56, `share in Ulaanbaatar ${inCapital}`);
+    assert.ok(new Set(places).size >= 20, `aimags seen ${new Set(places).size}`);
+  });
+
+  it('keeps families consistent: parents and children and spouses point at each other', () => {
+    const people = new Map(collect(2000, 5).filter((record) => record.registryId === 'population').map((record) => [record.key, record.content]));
+    for (const [number, person] of people) {
+      for (const parent of (person.parents as { registerNumber: string }[]) ?? []) {
+        assert.ok((people.get(parent.registerNumber)?.children as string[]).includes(number), `${number} is a child of ${parent.registerNumber}`);
+      }
+      for (const marriage of (person.marriages as { spouseRegisterNumber: string }[]) ?? []) {
+        const spouse = people.get(marriage.spouseRegisterNumber);
+        assert.ok((spouse?.marriages as { spouseRegisterNumber: string }[]).some((m) => m.spouseRegisterNumber === number));
+      }
+    }
+  });
+
+  it('makes only records that their registries accept', async () => {
+    const registries = new Map<string, Registry>((await app.registries.list()).map((registry) => [registry.id, registry]));
+    const seen = new Set<string>();
+    for (const record of collect(1500, 11)) {
+      const registry = registries.get(record.registryId);
+      assert.ok(registry, record.registryId);
+      const problems = app.registries.check(registry, record.content);
+      assert.deepEqual(problems, [], `${record.registryId} ${record.key}: ${JSON.stringify(problems)}`);
+      seen.add(record.registryId);
+    }
+    assert.deepEqual([...seen].sort(), ['education', 'health', 'legal-entities', 'population', 'property', 'social-insurance', 'vehicles']);
+  });
+});
