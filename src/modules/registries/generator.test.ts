@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { testApp, type TestApp } from '../../../test/helpers.ts';
-import { DEMO_CITIZEN, generatePopulation, type GeneratedRecord } from './generator.ts';
+import { DEMO_CITIZEN, administrativeUnits, generatePopulation, type GeneratedRecord } from './generator.ts';
 import type { Registry } from './schema.ts';
 
 function collect(population: number, seed: string | number): GeneratedRecord[] {
@@ -77,6 +77,26 @@ describe('population generator', () => {
     }
   });
 
+  it("lists the real administrative units: the capital's 9 districts and their khoroos, 21 aimags and their soums", () => {
+    const units = administrativeUnits();
+    const byLevel = (level: string) => units.filter((unit) => unit.content.level === level);
+    assert.equal(byLevel('capital').length, 1);
+    assert.equal(byLevel('district').length, 9);
+    assert.equal(byLevel('aimag').length, 21);
+    assert.ok(byLevel('soum').length >= 320, `soums ${byLevel('soum').length}`);
+    assert.ok(byLevel('khoroo').length >= 200, `khoroos ${byLevel('khoroo').length}`);
+    assert.equal(new Set(units.map((unit) => unit.key)).size, units.length, 'codes are unique');
+    const codes = new Set(units.map((unit) => unit.key));
+    for (const unit of units) if (unit.content.parentCode) assert.ok(codes.has(String(unit.content.parentCode)), `${unit.key} has its parent`);
+    const olgii = units.find((unit) => unit.content.nameMn === 'Баян-Өлгий');
+    assert.equal(olgii?.content.nameEn, 'Bayan-Ölgii');
+    assert.equal(olgii?.content.centreEn, 'Ölgii');
+    // Every address a generated person has points at a unit of this register.
+    for (const record of collect(500, 9).filter((record) => record.registryId === 'population')) {
+      for (const { address } of record.content.addresses as { address: { soumDistrictCode: string } }[]) assert.ok(codes.has(address.soumDistrictCode), address.soumDistrictCode);
+    }
+  });
+
   it('makes only records that their registries accept', async () => {
     const registries = new Map<string, Registry>((await app.registries.list()).map((registry) => [registry.id, registry]));
     const seen = new Set<string>();
@@ -87,6 +107,6 @@ describe('population generator', () => {
       assert.deepEqual(problems, [], `${record.registryId} ${record.key}: ${JSON.stringify(problems)}`);
       seen.add(record.registryId);
     }
-    assert.deepEqual([...seen].sort(), ['education', 'health', 'legal-entities', 'population', 'property', 'social-insurance', 'vehicles']);
+    assert.deepEqual([...seen].sort(), ['addresses', 'education', 'health', 'legal-entities', 'population', 'property', 'social-insurance', 'vehicles']);
   });
 });

@@ -154,6 +154,27 @@ function buildPlaces(): { places: Place[]; weights: number[] } {
   return { places, weights };
 }
 
+/** The administrative units register: the capital, its districts and khoroos, aimags and soums. */
+export function administrativeUnits(): GeneratedRecord[] {
+  const unit = (content: Record<string, unknown>): GeneratedRecord => ({ registryId: 'addresses', key: String(content.code), subjects: [], content });
+  const units: GeneratedRecord[] = [
+    unit({ code: '11', level: 'capital', nameMn: 'Улаанбаатар', nameEn: 'Ulaanbaatar', population: UB_DISTRICTS.reduce((sum, district) => sum + district.population, 0) }),
+  ];
+  for (const district of UB_DISTRICTS) {
+    units.push(unit({ code: district.code, level: 'district', nameMn: district.nameMn, nameEn: district.nameEn, parentCode: '11', population: district.population }));
+    for (let khoroo = 1; khoroo <= district.khoroos; khoroo += 1) {
+      units.push(unit({ code: `${district.code}${String(khoroo).padStart(2, '0')}`, level: 'khoroo', nameMn: `${district.nameMn} дүүргийн ${khoroo}-р хороо`, nameEn: `${district.nameEn} district, khoroo ${khoroo}`, parentCode: district.code }));
+    }
+  }
+  for (const aimag of AIMAGS) {
+    units.push(unit({ code: aimag.code, level: 'aimag', nameMn: aimag.nameMn, nameEn: aimag.nameEn, centreMn: aimag.centreMn, centreEn: aimag.centreEn, population: aimag.population }));
+    aimag.soums.forEach((soum, index) => {
+      units.push(unit({ code: soum.code, level: 'soum', nameMn: soum.nameMn, nameEn: soum.nameEn, parentCode: aimag.code, ...(index === 0 ? { isCentre: true } : {}) }));
+    });
+  }
+  return units;
+}
+
 /** Yields the records of one family at a time, until `population` people exist. */
 export function* generatePopulation(options: GeneratorOptions): Generator<GeneratedRecord[]> {
   const random = new Random(options.seed);
@@ -166,6 +187,8 @@ export function* generatePopulation(options: GeneratorOptions): Generator<Genera
   let companyIndex = 0;
   let produced = 0;
   const companies: { registerNumber: string; name: string }[] = [];
+  // The places everyone's address refers to come first.
+  yield administrativeUnits();
 
   const nextCounter = (name: string) => {
     const value = (counters.get(name) ?? 0) + 1;

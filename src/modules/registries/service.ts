@@ -151,8 +151,18 @@ export function createRegistries(ctx: AppContext): Registries {
     const content = withGeneratedKey(registry, given);
     assertValid(registry, content);
     const key = keyOf(registry, content);
-    if (await store.findRecordByKey(tx, registry.id, key)) throw new AppError('RECORD_EXISTS', { key });
-    return store.insertRecord(tx, registry.id, key, subjectsOf(registry, content), content, context.actor, context.requestId ?? null);
+    const write = async (q: Queryable) => {
+      if (await store.findRecordByKey(q, registry.id, key)) throw new AppError('RECORD_EXISTS', { key });
+      return store.insertRecord(q, registry.id, key, subjectsOf(registry, content), content, context.actor, context.requestId ?? null);
+    };
+    try {
+      // The record and its event are written together or not at all.
+      return tx === db ? await db.transaction(write) : await write(tx);
+    } catch (error) {
+      // Two writers with the same key at once: the unique index decides, the loser hears why.
+      if ((error as { code?: string }).code === '23505') throw new AppError('RECORD_EXISTS', { key });
+      throw error;
+    }
   }
 
   return {

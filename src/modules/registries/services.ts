@@ -132,6 +132,12 @@ export const REGISTRY_SERVICES: RegistryServiceDefinition[] = [
     view: (record) => record.content,
   },
   {
+    memberCode: 'land', subsystemCode: 'addresses', serviceCode: 'addressUnit', registry: 'addresses', lookup: 'key', personal: false,
+    title: { mn: 'Засаг захиргааны нэгж', en: 'Administrative unit' },
+    description: { mn: 'Аймаг, сум, дүүрэг, хорооны код, нэр, харьяалал.', en: 'An aimag, soum, district or khoroo by its code: names and the unit above it.' },
+    view: (record) => record.content,
+  },
+  {
     memberCode: 'moh', subsystemCode: 'health', serviceCode: 'vaccinations', registry: 'health', lookup: 'key', personal: true,
     title: { mn: 'Дархлаажуулалтын лавлагаа', en: 'Vaccination reference' },
     description: { mn: 'Цусны бүлэг, вакцинжуулалт (КОВИД-19 орно).', en: 'Blood type and vaccinations, COVID-19 included.' },
