@@ -20,6 +20,7 @@ import { createMetrics } from './kernel/metrics.ts';
 import { migrate, type MigrationSource } from './kernel/migrations.ts';
 import { catalogManifest, registerCatalog, type Catalog } from './modules/catalog/index.ts';
 import { PLATFORM_MEMBER, PORTAL_SUBSYSTEM, createExchangeService, exchangeManifest, registerExchange, type ConsentCodeDelivery, type Exchange } from './modules/exchange/index.ts';
+import { healthManifest, registerHealth, type Health, type PersonNames, type VaccinationRecord } from './modules/health/index.ts';
 import { messagingManifest, registerMessaging, type Messaging } from './modules/messaging/index.ts';
 import { publishRegistryServices, registerRegistries, registriesManifest, type Registries } from './modules/registries/index.ts';
 import { buildAssets } from './web/assets.ts';
@@ -29,7 +30,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const kernelMessages = (lang: string) => JSON.parse(readFileSync(path.join(here, 'kernel', 'locales', `${lang}.json`), 'utf8')) as Messages;
 
 /** Every module, in the order their migrations run. */
-export const MODULES: ModuleManifest[] = [catalogManifest, messagingManifest, registriesManifest, exchangeManifest];
+export const MODULES: ModuleManifest[] = [catalogManifest, messagingManifest, registriesManifest, exchangeManifest, healthManifest];
 
 export function migrationSources(): MigrationSource[] {
   return [{ module: 'kernel', dir: path.join(here, 'kernel', 'migrations') }, ...MODULES.map((module) => ({ module: module.name, dir: module.migrationsDir }))];
@@ -50,6 +51,7 @@ export interface App {
   messaging: Messaging;
   registries: Registries;
   exchange: Exchange;
+  health: Health;
   /** The portal's identity on the exchange (subsystem id). */
   portalSubsystem: string;
   /** Publishes the platform's members and services on the exchange (idempotent; again after seeding). */
@@ -139,6 +141,16 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     },
   };
   await registerExchange(server, ctx, exchange, delivery);
+  const health = await registerHealth(server, ctx, {
+    async person(registerNumber) {
+      const record = await registries.byKey(await registries.get({ id: 'population' }), registerNumber);
+      return record ? (record.content as unknown as PersonNames) : undefined;
+    },
+    async vaccinations(registerNumber) {
+      const record = await registries.byKey(await registries.get({ id: 'health' }), registerNumber);
+      return record ? ((record.content.vaccinations ?? []) as VaccinationRecord[]) : undefined;
+    },
+  });
   const portalSubsystem = `${exchange.instance}/${PLATFORM_MEMBER.memberClass}/${PLATFORM_MEMBER.memberCode}/${PORTAL_SUBSYSTEM}`;
   const agencyName = async (agencyId: string) => {
     const agency = await catalog.getAgency(agencyId).catch(() => undefined);
@@ -149,7 +161,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     const memberId = await exchange.admin.upsertMember({ memberClass: PLATFORM_MEMBER.memberClass, memberCode: PLATFORM_MEMBER.memberCode, name: platformName, agencyId: PLATFORM_MEMBER.agencyId });
     await exchange.admin.upsertSubsystem({ memberId, subsystemCode: PORTAL_SUBSYSTEM, name: { mn: 'Төрийн үйлчилгээний портал', en: 'Public service portal' } });
     await exchange.platformKey(portalSubsystem);
-    await publishRegistryServices(exchange, { nameOf: agencyName }, portalSubsystem);
+    // A satellite node reaches the registries at the central node; it publishes none of its own.
+    if (!exchange.forwards) await publishRegistryServices(exchange, { nameOf: agencyName }, portalSubsystem);
   };
   await publish();
   await server.ready();
@@ -162,6 +175,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     messaging,
     registries,
     exchange,
+    health,
     portalSubsystem,
     publish,
     async close() {

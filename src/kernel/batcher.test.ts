@@ -19,6 +19,20 @@ describe('Batcher', () => {
     assert.equal(await batcher.submit(3), 3);
   });
 
+  it('without a wait, runs at once when idle and groups what arrives while a batch runs', async () => {
+    const sizes: number[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const batcher = new Batcher<number, number>({ maxItems: 100, maxWaitMs: 0, run: async (items) => { sizes.push(items.length); if (sizes.length === 1) await gate; return items; } });
+    const first = batcher.submit(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(sizes, [1], 'the first item did not wait for company');
+    const rest = [2, 3, 4].map((n) => batcher.submit(n));
+    release();
+    assert.deepEqual(await Promise.all([first, ...rest]), [1, 2, 3, 4]);
+    assert.deepEqual(sizes, [1, 3], 'what arrived during the first batch went as one');
+  });
+
   it('flushes on demand', async () => {
     const batcher = new Batcher<number, number>({ maxItems: 100, maxWaitMs: 10_000, run: async (items) => items });
     const pending = batcher.submit(7);

@@ -1,6 +1,9 @@
 // Micro-batching: callers each submit one item and get their own result, while the work runs for
 // many items at once (one database round trip, one signature). A batch goes when it is full or
 // when its first item has waited `maxWaitMs`; one batch runs at a time, in submission order.
+// With `maxWaitMs: 0` nothing waits for a timer: a batch starts once the current turn of the event
+// loop is over, and whatever arrives while it runs forms the next one (group commit). Under load
+// batches grow by themselves; an idle system pays no delay.
 
 export interface BatcherOptions<T, R> {
   maxItems: number;
@@ -11,7 +14,7 @@ export interface BatcherOptions<T, R> {
 
 export class Batcher<T, R> {
   private queue: { item: T; resolve: (result: R) => void; reject: (error: unknown) => void }[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  private timer: (() => void) | undefined;
   private running: Promise<void> | undefined;
 
   constructor(private readonly options: BatcherOptions<T, R>) {}
@@ -21,7 +24,7 @@ export class Batcher<T, R> {
     return new Promise<R>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
       if (this.queue.length >= this.options.maxItems) this.kick();
-      else this.timer ??= setTimeout(() => this.kick(), this.options.maxWaitMs);
+      else if (!this.timer && !this.running) this.timer = this.schedule();
     });
   }
 
@@ -37,9 +40,19 @@ export class Batcher<T, R> {
     return this.queue.length;
   }
 
+  /** Arms the start of the next batch; returns how to disarm it. */
+  private schedule(): () => void {
+    if (this.options.maxWaitMs <= 0) {
+      const immediate = setImmediate(() => this.kick());
+      return () => clearImmediate(immediate);
+    }
+    const timeout = setTimeout(() => this.kick(), this.options.maxWaitMs);
+    return () => clearTimeout(timeout);
+  }
+
   private kick(): void {
     if (this.timer) {
-      clearTimeout(this.timer);
+      this.timer();
       this.timer = undefined;
     }
     if (this.running || this.queue.length === 0) return;

@@ -3,6 +3,7 @@
 // that the method, path, query, identity headers and body digest are what was signed, and that the
 // signature is fresh. Standard headers, so any HTTP stack can produce them.
 import { createHash, createSign, createVerify, randomBytes, timingSafeEqual } from 'node:crypto';
+import { privateKeyOf, publicKeyOf } from './key-cache.ts';
 
 export const SIGNATURE_ALGORITHM = 'ecdsa-p256-sha256';
 
@@ -81,7 +82,7 @@ export function signRequest(request: SignableRequest, options: SignOptions): Rec
   const params = `(${components.map((c) => `"${c}"`).join(' ')});created=${created};keyid="${options.keyId}";alg="${SIGNATURE_ALGORITHM}";nonce="${nonce}"`;
   const base = signatureBase(withAdded, components, params);
   if (base === undefined) throw new Error('a component to sign is missing from the request');
-  const signature = createSign('SHA256').update(base).sign({ key: options.privateKeyPem, dsaEncoding: 'ieee-p1363' });
+  const signature = createSign('SHA256').update(base).sign({ key: privateKeyOf(options.privateKeyPem), dsaEncoding: 'ieee-p1363' });
   return { ...added, 'signature-input': `sig1=${params}`, signature: `sig1=:${signature.toString('base64')}:` };
 }
 
@@ -145,7 +146,7 @@ export function verifyRequest(request: SignableRequest, options: VerifyOptions):
   const signature = Buffer.from(signatureMatch[2]!, 'base64');
   let valid = false;
   try {
-    valid = createVerify('SHA256').update(base).verify({ key: publicKey, dsaEncoding: 'ieee-p1363' }, signature);
+    valid = createVerify('SHA256').update(base).verify({ key: publicKeyOf(publicKey), dsaEncoding: 'ieee-p1363' }, signature);
   } catch {
     valid = false;
   }

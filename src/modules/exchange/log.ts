@@ -2,10 +2,12 @@
 // (a request waits for its batch to commit before it is answered, so nothing is answered that is
 // not logged). Each entry's hash covers the previous entry's hash, so the log is one chain; each
 // batch is signed with ECDSA over its last hash and the Merkle root of its entries. Processes
-// sharing a database take turns under an advisory lock, so the chain stays one.
+// sharing a database never fork the chain: entry numbers are unique, so a writer that lost a race
+// rewrites its batch after the winner's (see MessageLog.write).
 import { createHash, createSign, createVerify } from 'node:crypto';
 import { Batcher } from '../../kernel/batcher.ts';
 import type { Db, Queryable } from '../../kernel/db.ts';
+import { privateKeyOf, publicKeyOf } from '../../kernel/key-cache.ts';
 
 export interface LogEntry {
   /** ISO time with milliseconds. */
@@ -76,7 +78,7 @@ export class MessageLog {
     private readonly key: () => SigningKey,
     options: { maxItems?: number; maxWaitMs?: number } = {},
   ) {
-    this.batcher = new Batcher({ maxItems: options.maxItems ?? 500, maxWaitMs: options.maxWaitMs ?? 2, run: (entries) => this.write(entries) });
+    this.batcher = new Batcher({ maxItems: options.maxItems ?? 500, maxWaitMs: options.maxWaitMs ?? 0, run: (entries) => this.write(entries) });
   }
 
   /** Appends an entry; resolves once it is committed with its batch. */
@@ -89,22 +91,33 @@ export class MessageLog {
     return this.batcher.flush();
   }
 
+  /** The chain's head as this process last wrote or read it. */
+  private head: { seq: number; hash: string } | undefined;
+
+  private async readHead(): Promise<{ seq: number; hash: string }> {
+    const { rows } = await this.db.query<{ seq: number; entry_hash: string }>('SELECT seq, entry_hash FROM exchange.message_log ORDER BY seq DESC LIMIT 1');
+    return { seq: Number(rows[0]?.seq ?? 0), hash: rows[0]?.entry_hash ?? GENESIS };
+  }
+
+  /**
+   * Writes a batch after the head this process knows, in one statement (atomic on its own, one
+   * round trip). Entry numbers are the primary key: if another process sharing the database wrote
+   * first, the numbers collide, nothing is written, and the batch is chained again after the new
+   * head. So the chain stays one without a lock held across round trips.
+   */
   private async write(entries: LogEntry[]): Promise<void[]> {
     const key = this.key();
-    await this.db.transaction(async (tx) => {
-      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('exchange.message_log'))`);
-      const last = await tx.query<{ entry_hash: string }>('SELECT entry_hash FROM exchange.message_log ORDER BY seq DESC LIMIT 1');
-      let previous = last.rows[0]?.entry_hash ?? GENESIS;
-      const seqs = await tx.query<{ seq: number }>(`SELECT nextval('exchange.message_log_seq_seq')::bigint AS seq FROM generate_series(1, $1)`, [entries.length]);
-      const numbers = seqs.rows.map((row) => Number(row.seq)).sort((a, b) => a - b);
-      const firstSeq = numbers[0]!;
+    for (let attempt = 1; ; attempt += 1) {
+      this.head ??= await this.readHead();
+      const firstSeq = this.head.seq + 1;
+      let previous = this.head.hash;
       const hashes: string[] = [];
       const params: unknown[] = [];
       const tuples: string[] = [];
       entries.forEach((entry, index) => {
         const hash = entryHash(previous, entry);
         hashes.push(hash);
-        const values = [numbers[index], entry.at, entry.requestId, entry.messageId, entry.client, entry.service, entry.method, entry.path, entry.status,
+        const values = [firstSeq + index, entry.at, entry.requestId, entry.messageId, entry.client, entry.service, entry.method, entry.path, entry.status,
           entry.errorType, entry.userId, entry.subjects, entry.purpose, entry.consentId, entry.issue, entry.representedParty, entry.requestHash,
           entry.responseHash, entry.durationMs, entry.node, previous, hash, firstSeq];
         tuples.push(`(${values.map((value) => {
@@ -113,16 +126,28 @@ export class MessageLog {
         }).join(', ')})`);
         previous = hash;
       });
-      await tx.query(`INSERT INTO exchange.message_log (${COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}`, params);
       const root = merkleRoot(hashes);
-      const lastSeq = numbers[numbers.length - 1]!;
-      const signature = createSign('SHA256').update(batchStatement(firstSeq, lastSeq, previous, root)).sign(key.privateKeyPem).toString('base64');
-      await tx.query(
-        `INSERT INTO exchange.log_batches (id, first_seq, last_seq, last_hash, merkle_root, key_id, signature) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [firstSeq, firstSeq, lastSeq, previous, root, key.keyId, signature],
-      );
-    });
-    return entries.map(() => undefined);
+      const lastSeq = firstSeq + entries.length - 1;
+      const signature = createSign('SHA256').update(batchStatement(firstSeq, lastSeq, previous, root)).sign(privateKeyOf(key.privateKeyPem)).toString('base64');
+      const batch = [firstSeq, firstSeq, lastSeq, previous, root, key.keyId, signature];
+      const offset = params.length;
+      params.push(...batch);
+      try {
+        await this.db.query(
+          `WITH entries AS (INSERT INTO exchange.message_log (${COLUMNS.join(', ')}) VALUES ${tuples.join(', ')})
+           INSERT INTO exchange.log_batches (id, first_seq, last_seq, last_hash, merkle_root, key_id, signature)
+           VALUES (${batch.map((_, index) => `$${offset + index + 1}`).join(', ')})`,
+          params,
+        );
+        this.head = { seq: lastSeq, hash: previous };
+        return entries.map(() => undefined);
+      } catch (error) {
+        this.head = undefined;
+        // Another writer took these numbers: chain again after its entries.
+        if ((error as { code?: string }).code === '23505' && attempt < 50) continue;
+        throw error;
+      }
+    }
   }
 }
 
@@ -153,7 +178,7 @@ export async function verifyLog(db: Queryable, publicKeys: Map<string, string>, 
   const batchById = new Map(batches.map((batch) => [batch.id, batch]));
   for (const batch of batches) {
     const publicKey = publicKeys.get(batch.key_id);
-    const valid = publicKey !== undefined && createVerify('SHA256').update(batchStatement(batch.first_seq, batch.last_seq, batch.last_hash, batch.merkle_root)).verify(publicKey, Buffer.from(batch.signature, 'base64'));
+    const valid = publicKey !== undefined && createVerify('SHA256').update(batchStatement(batch.first_seq, batch.last_seq, batch.last_hash, batch.merkle_root)).verify(publicKeyOf(publicKey), Buffer.from(batch.signature, 'base64'));
     if (!valid) return { entries: total, batches: batches.length, ok: false, firstBad: { seq: batch.first_seq, reason: `the signature of the batch starting at entry ${batch.first_seq} does not verify` } };
   }
 

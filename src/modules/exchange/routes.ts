@@ -49,10 +49,6 @@ function splitServicePath(url: string): { service: ServiceId; subPath: string } 
   return service ? { service, subPath: match[7] ?? '' } : undefined;
 }
 
-function badRequest(reply: FastifyReply, message: string): FastifyReply {
-  return reply.status(400).header('x-road-error', 'Client.BadRequest').type('application/json; charset=utf-8').send({ type: 'Client.BadRequest', message, detail: reply.request.id });
-}
-
 /** listClients in X-Road's JSON form. */
 export function listClients(dir: store.Directory, instance: string | undefined) {
   const member: unknown[] = [];
@@ -70,6 +66,15 @@ export async function exchangeRoutes(app: FastifyInstance, exchange: Exchange, d
   await app.register(async (r1) => {
     r1.removeAllContentTypeParsers();
     r1.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_BODY }, (_request, body, done) => done(null, body));
+    // An oversized body never reaches the pipeline; it is still answered in X-Road's terms and logged.
+    r1.setErrorHandler(async (error: { code?: string; statusCode?: number }, request, reply) => {
+      const target = splitServicePath(request.url);
+      const service = target && 'service' in target ? target.service : undefined;
+      const tooLarge = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.statusCode === 413;
+      if (!tooLarge && (error.statusCode ?? 500) >= 500) throw error;
+      const refusal = tooLarge ? 'bodyTooLarge' : 'badRequest';
+      return send(reply, await exchange.refuse(service, { ...exchangeRequest(request, ''), body: undefined }, refusal, { detail: 'the request could not be read' }));
+    });
     r1.route({
       method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
       url: '/r1/*',
@@ -77,8 +82,8 @@ export async function exchangeRoutes(app: FastifyInstance, exchange: Exchange, d
       config: { csrf: false },
       handler: async (request, reply) => {
         const target = splitServicePath(request.url);
-        if (!target) return badRequest(reply, 'The service address is not /r1/INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICE.');
-        if ('version' in target) return badRequest(reply, `Protocol version ${target.version} is not supported; use r1.`);
+        if (!target) return send(reply, await exchange.refuse(undefined, exchangeRequest(request, ''), 'invalidService'));
+        if ('version' in target) return send(reply, await exchange.refuse(undefined, exchangeRequest(request, ''), 'badRequest', { detail: `protocol version ${target.version} is not supported; use r1` }));
         return send(reply, await exchange.handle(target.service, exchangeRequest(request, target.subPath)));
       },
     });
@@ -88,7 +93,7 @@ export async function exchangeRoutes(app: FastifyInstance, exchange: Exchange, d
       schema: { hide: true },
       config: { csrf: false },
       handler: async (request, reply) => {
-        if (/^\/r\d\//.test(request.url)) return badRequest(reply, 'The service address is not /r1/INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICE.');
+        if (/^\/r\d\//.test(request.url)) return send(reply, await exchange.refuse(undefined, exchangeRequest(request, ''), 'invalidService'));
         throw new AppError('NOT_FOUND');
       },
     });

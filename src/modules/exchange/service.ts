@@ -131,10 +131,14 @@ export interface ConsentCodeDelivery {
 
 export interface Exchange {
   readonly instance: string;
+  /** A satellite node: services it does not hold are called at the central node. */
+  readonly forwards: boolean;
   provide(handler: string, run: ProviderHandler): void;
   directory(): Promise<store.Directory>;
   invalidate(): void;
   handle(service: ServiceId, request: ExchangeRequest): Promise<ExchangeResponse>;
+  /** Answers (and logs) a request refused before it could be routed: a malformed address, an oversized body. */
+  refuse(service: ServiceId | undefined, request: ExchangeRequest, refusal: 'badRequest' | 'invalidService' | 'bodyTooLarge', params?: Record<string, string>): Promise<ExchangeResponse>;
   /** Authenticates the caller of a metaservice (no access check); the client id or a refusal response. */
   authenticateOnly(request: ExchangeRequest, clientHeader: string | undefined): Promise<{ client: string } | { response: ExchangeResponse }>;
   requestConsentCode(client: string, request: ConsentCodeRequest, delivery: ConsentCodeDelivery, lang: Lang): Promise<{ id: string; expiresAt: string; sentTo: string }>;
@@ -231,7 +235,7 @@ export function createExchange(ctx: AppContext, options: ExchangeOptions): Excha
   // Replays of signed requests are caught across processes by one insert per batch.
   const seen = new Batcher<{ keyId: string; nonce: string }, boolean>({
     maxItems: 500,
-    maxWaitMs: 1,
+    maxWaitMs: 0,
     run: async (items) => {
       const replays = await store.markSeen(db, items);
       return items.map((_, index) => replays.has(index));
@@ -257,7 +261,12 @@ export function createExchange(ctx: AppContext, options: ExchangeOptions): Excha
   }
 
   /** Who is calling: checked by the client subsystem's authentication mode. */
-  async function authenticate(request: ExchangeRequest, clientHeader: string | undefined, dir: store.Directory): Promise<{ clientId: ClientId; client: string; subsystem: store.SubsystemRow }> {
+  /**
+   * Who is calling. For a signed request the replay check is under way when this returns:
+   * `replay` settles with the answer (refused when it is a replay), so the caller decides what may
+   * run alongside it.
+   */
+  async function authenticate(request: ExchangeRequest, clientHeader: string | undefined, dir: store.Directory): Promise<{ clientId: ClientId; client: string; subsystem: store.SubsystemRow; replay?: Promise<void> }> {
     const clientId = parseClientId(clientHeader);
     if (!clientId || !clientId.subsystemCode) throw new Refused('invalidClient');
     const client = `${clientId.instance}/${clientId.memberClass}/${clientId.memberCode}/${clientId.subsystemCode}`;
@@ -288,8 +297,12 @@ export function createExchange(ctx: AppContext, options: ExchangeOptions): Excha
     );
     if (!result.ok) throw new Refused('unauthenticated', { reason: result.reason });
     if (!result.nonce) throw new Refused('unauthenticated', { reason: 'no nonce' });
-    if (await seen.submit({ keyId: result.keyId, nonce: result.nonce })) throw new Refused('replay');
-    return { clientId, client, subsystem };
+    const replay = seen.submit({ keyId: result.keyId, nonce: result.nonce }).then((replayed) => {
+      if (replayed) throw new Refused('replay');
+    });
+    // Settled by whoever awaits it; never an unhandled rejection in between.
+    replay.catch(() => {});
+    return { clientId, client, subsystem, replay };
   }
 
   function allowed(dir: store.Directory, service: store.ServiceRow, client: string, clientMember: string, method: string, path: string): boolean {
@@ -310,7 +323,7 @@ export function createExchange(ctx: AppContext, options: ExchangeOptions): Excha
    * Checks consent evidence against the people whose data the response discloses; every one of
    * them must be covered (so a consent cannot open a list of other people). Returns the consent.
    */
-  async function checkConsent(request: ExchangeRequest, client: string, clientMember: string, serviceId: string, subjects: string[]): Promise<string> {
+  async function checkConsent(request: ExchangeRequest, client: string, clientMember: string, serviceId: string, subjects: string[], prefetched?: Promise<store.ConsentRow | undefined>): Promise<string> {
     const consentHeader = header(request.headers, 'urtuu-consent');
     const code = header(request.headers, 'urtuu-consent-code');
     const covers = (consent: { client_id: string; services: string[] }) =>
@@ -319,7 +332,7 @@ export function createExchange(ctx: AppContext, options: ExchangeOptions): Excha
     const subject = subjects[0]!;
     if (consentHeader) {
       if (!/^[0-9a-f-]{36}$/i.test(consentHeader)) throw new Refused('consentInvalid');
-      const consent = await store.findConsent(db, consentHeader);
+      const consent = await (prefetched ?? store.findConsent(db, consentHeader));
       if (!consent || consent.withdrawn_at || new Date(consent.expires_at) < new Date() || consent.subject !== subject || !covers(consent)) throw new Refused('consentInvalid');
       return consent.id;
     }
@@ -421,8 +434,70 @@ export function createExchange(ctx: AppContext, options: ExchangeOptions): Excha
     return json({ ...service.openapi, servers: [{ url: `${config.baseUrl}/r1/${service.id.split('/').map(encodeURIComponent).join('/')}` }] });
   }
 
+  interface Outcome {
+    started: number;
+    requestId: string;
+    messageId: string;
+    clientHeader: string | undefined;
+    client: string | null;
+    serviceText: string | null;
+    subjects: string[];
+    purpose: string | null;
+    consentId: string | null;
+    errorType: string | null;
+    reqHash: string | null;
+    accept: string | undefined;
+  }
+
+  /** Logs a message (waiting for the commit) and puts X-Road's headers on the answer. */
+  async function record(request: ExchangeRequest, outcome: Outcome, given: ExchangeResponse): Promise<ExchangeResponse> {
+    let response = given;
+    const userId = header(request.headers, 'x-road-userid');
+    const entry: LogEntry = {
+      at: new Date().toISOString(),
+      requestId: outcome.requestId,
+      messageId: outcome.messageId.slice(0, 200),
+      client: outcome.client,
+      service: outcome.serviceText,
+      method: request.method,
+      path: maskRegisterNumbers(secret, readableTarget(request)).slice(0, 1000),
+      status: response.status,
+      errorType: outcome.errorType,
+      userId: userId ? maskRegisterNumbers(secret, userId).slice(0, 200) : null,
+      subjects: outcome.subjects.map((subject) => subjectHash(secret, subject)),
+      purpose: outcome.purpose ? maskRegisterNumbers(secret, outcome.purpose) : null,
+      consentId: outcome.consentId,
+      issue: header(request.headers, 'x-road-issue')?.slice(0, 200) ?? null,
+      representedParty: header(request.headers, 'x-road-represented-party')?.slice(0, 200) ?? null,
+      requestHash: outcome.reqHash,
+      responseHash: createHash('sha512').update(response.body).digest('base64'),
+      durationMs: performance.now() - outcome.started,
+      node: options.nodeId,
+    };
+    try {
+      await ensureLogKey();
+      await log.append(entry);
+    } catch (error) {
+      // Nothing is answered that is not logged.
+      ctx.log.error({ err: error }, 'exchange log write failed');
+      response = errorResponse('internal', {}, outcome.requestId, request.lang, outcome.accept);
+    }
+    response.headers['x-road-id'] = outcome.messageId;
+    response.headers['x-road-request-id'] = outcome.requestId;
+    if (outcome.serviceText) response.headers['x-road-service'] = outcome.serviceText;
+    if (outcome.clientHeader) response.headers['x-road-client'] = outcome.clientHeader;
+    if (outcome.reqHash) response.headers['x-road-request-hash'] = outcome.reqHash;
+    return response;
+  }
+
+  /** The client as the request names it, in any of the three header spellings. */
+  function clientHeaderOf(request: ExchangeRequest): string | undefined {
+    return header(request.headers, 'x-road-client') ?? header(request.headers, 'information-mediator-client') ?? header(request.headers, 'x-govstack-client');
+  }
+
   return {
     instance: options.instance,
+    forwards: Boolean(options.forward),
     provide(name, run) {
       handlers.set(name, run);
     },
@@ -435,7 +510,7 @@ export function createExchange(ctx: AppContext, options: ExchangeOptions): Excha
       const started = performance.now();
       const requestId = randomUUID();
       const accept = header(request.headers, 'accept');
-      const clientHeader = header(request.headers, 'x-road-client') ?? header(request.headers, 'information-mediator-client') ?? header(request.headers, 'x-govstack-client');
+      const clientHeader = clientHeaderOf(request);
       const messageId = header(request.headers, 'x-road-id') ?? `${options.instance}-${requestId}`;
       const serviceText = formatServiceId(serviceId);
       let client: string | null = null;
@@ -445,19 +520,23 @@ export function createExchange(ctx: AppContext, options: ExchangeOptions): Excha
       let errorType: string | null = null;
       let purpose = header(request.headers, 'urtuu-purpose')?.slice(0, 200) ?? null;
       let reqHash: string | null = null;
+      let replay: Promise<void> | undefined;
       try {
         await ensureLogKey();
         const dir = await directory();
         const authenticated = await authenticate(request, clientHeader, dir);
         client = authenticated.client;
+        replay = authenticated.replay;
         const clientMember = client.split('/').slice(0, 3).join('/');
         if (META_SERVICES.has(serviceId.serviceCode)) {
           if (request.method !== 'GET') throw new Refused('badRequest', { detail: 'metaservices answer GET only' });
+          await replay;
           response = metaservice(dir, serviceId, client, clientMember, new URLSearchParams(request.query), request.lang, accept, requestId);
           throw new Answered();
         }
         const service = dir.services.find((row) => row.id === serviceText);
         if (!service && options.forward && !request.viaNode) {
+          await replay;
           try {
             response = await options.forward(serviceId, request, client);
           } catch (error) {
@@ -485,6 +564,14 @@ export function createExchange(ctx: AppContext, options: ExchangeOptions): Excha
         reqHash = requestHash(request.method, request.url, forwarded, request.body);
         const forwardHeaders = Object.fromEntries(forwarded);
 
+        // A read runs while the replay check and the consent lookup are under way (three round
+        // trips at once instead of one after another); a replayed read's answer is dropped.
+        // Anything that may change data waits for the replay check first.
+        const safe = request.method === 'GET' || request.method === 'HEAD';
+        if (!safe) await replay;
+        const consentHeader = header(request.headers, 'urtuu-consent');
+        const prefetched = service.personal && consentHeader && /^[0-9a-f-]{36}$/i.test(consentHeader) ? store.findConsent(db, consentHeader) : undefined;
+        prefetched?.catch(() => {});
         const provided = await callProvider(service, {
           method: request.method,
           path,
@@ -495,11 +582,12 @@ export function createExchange(ctx: AppContext, options: ExchangeOptions): Excha
           service,
           requestId,
         }, request, forwardHeaders);
+        await replay;
         const disclosed = [...new Set(provided.subjects ?? [])];
         subjects = [...new Set([...disclosed, ...(provided.mentioned ?? [])])];
         if (service.personal && disclosed.length > 0 && provided.consentExempt !== 'owner') {
           if (!purpose) throw new Refused('purposeRequired');
-          consentId = await checkConsent(request, client, clientMember, service.id, disclosed);
+          consentId = await checkConsent(request, client, clientMember, service.id, disclosed, prefetched);
         }
 
         const body = Buffer.isBuffer(provided.body) ? provided.body : Buffer.from(provided.body === undefined ? '' : typeof provided.body === 'string' ? provided.body : JSON.stringify(provided.body));
@@ -507,7 +595,14 @@ export function createExchange(ctx: AppContext, options: ExchangeOptions): Excha
         if (!Buffer.isBuffer(provided.body) && !headers['content-type']) headers['content-type'] = typeof provided.body === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8';
         if (consentId && header(request.headers, 'urtuu-consent-code')) headers['urtuu-consent'] = consentId;
         response = { status: provided.status, headers, body };
-      } catch (error) {
+      } catch (thrown) {
+        let error = thrown;
+        // A replay is named as such, whatever else went wrong with it.
+        if (replay && !(error instanceof Refused && error.refusal === 'replay')) {
+          await replay.catch((replayed: unknown) => {
+            if (replayed instanceof Refused) error = replayed;
+          });
+        }
         if (error instanceof Answered) {
           // A metaservice answered directly.
         } else if (error instanceof Refused) {
@@ -523,48 +618,27 @@ export function createExchange(ctx: AppContext, options: ExchangeOptions): Excha
         if (subjects.length === 0) subjects = [...new Set(readableTarget(request).match(/[А-ЯЁӨҮ]{2}[0-9]{8}/gu) ?? [])];
       }
 
-      if (!purpose) purpose = null;
-      const entry: LogEntry = {
-        at: new Date().toISOString(),
-        requestId,
-        messageId: messageId.slice(0, 200),
-        client,
-        service: serviceText,
-        method: request.method,
-        path: maskRegisterNumbers(secret, readableTarget(request)).slice(0, 1000),
-        status: response.status,
-        errorType,
-        userId: header(request.headers, 'x-road-userid') ? maskRegisterNumbers(secret, header(request.headers, 'x-road-userid')!).slice(0, 200) : null,
-        subjects: subjects.map((subject) => subjectHash(secret, subject)),
-        purpose: purpose ? maskRegisterNumbers(secret, purpose) : null,
-        consentId,
-        issue: header(request.headers, 'x-road-issue')?.slice(0, 200) ?? null,
-        representedParty: header(request.headers, 'x-road-represented-party')?.slice(0, 200) ?? null,
-        requestHash: reqHash,
-        responseHash: createHash('sha512').update(response.body).digest('base64'),
-        durationMs: performance.now() - started,
-        node: options.nodeId,
-      };
-      try {
-        await log.append(entry);
-      } catch (error) {
-        // Nothing is answered that is not logged.
-        ctx.log.error({ err: error }, 'exchange log write failed');
-        response = errorResponse('internal', {}, requestId, request.lang, accept);
-      }
-      response.headers['x-road-id'] = messageId;
-      response.headers['x-road-request-id'] = requestId;
-      response.headers['x-road-service'] = serviceText;
-      if (clientHeader) response.headers['x-road-client'] = clientHeader;
-      if (reqHash) response.headers['x-road-request-hash'] = reqHash;
-      return response;
+      return record(request, { started, requestId, messageId, clientHeader, client, serviceText, subjects, purpose: purpose || null, consentId, errorType, reqHash, accept }, response);
+    },
+
+    async refuse(target, request, refusal, params = {}) {
+      const requestId = randomUUID();
+      const accept = header(request.headers, 'accept');
+      const response = errorResponse(refusal, params, requestId, request.lang, accept);
+      const subjects = [...new Set(readableTarget(request).match(/[А-ЯЁӨҮ]{2}[0-9]{8}/gu) ?? [])];
+      return record(request, {
+        started: performance.now(), requestId, messageId: header(request.headers, 'x-road-id') ?? `${options.instance}-${requestId}`, clientHeader: clientHeaderOf(request),
+        client: null, serviceText: target ? formatServiceId(target) : null, subjects, purpose: header(request.headers, 'urtuu-purpose')?.slice(0, 200) || null,
+        consentId: null, errorType: REFUSALS[refusal].type, reqHash: null, accept,
+      }, response);
     },
 
     async authenticateOnly(request, clientHeader) {
       const requestId = randomUUID();
       try {
         const dir = await directory();
-        const { client } = await authenticate(request, clientHeader, dir);
+        const { client, replay } = await authenticate(request, clientHeader, dir);
+        await replay;
         return { client };
       } catch (error) {
         if (error instanceof Refused) return { response: errorResponse(error.refusal, error.params, requestId, request.lang, header(request.headers, 'accept')) };
