@@ -9,6 +9,7 @@ import type { AppContext, ModuleManifest } from '../../kernel/context.ts';
 import { AppError } from '../../kernel/errors.ts';
 import type { Messages } from '../../kernel/i18n.ts';
 import { page } from '../../web/index.ts';
+import { registerExchangeAdminPages } from './admin-pages.ts';
 import { registerInformationMediator } from './govstack-im.ts';
 import { describeAccess, exchangeRoutes } from './routes.ts';
 import { centralAgent, centralLinkFromEnvironment, forwardToCentral, startNodeListener } from './node.ts';
@@ -150,6 +151,7 @@ export async function registerExchange(app: FastifyInstance, ctx: AppContext, ex
     if (!(await exchange.admin.revoke((request.params as { id: string }).id))) throw new AppError('NOT_FOUND');
     return reply.status(204).send();
   });
+  registerExchangeAdminPages(app, ctx, exchange);
 }
 
 export type { Exchange, ExchangeRequest, ExchangeResponse, ProviderHandler, ProviderRequest, ProviderResponse, ConsentCodeDelivery } from './service.ts';
