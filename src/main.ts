@@ -3,13 +3,17 @@ import { parseArgs } from 'node:util';
 import { buildApp, migrationSources, type App } from './app.ts';
 import { importRegistryFile } from './modules/registries/import.ts';
 import { generateKeyPair } from './kernel/pki.ts';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import path from 'node:path';
 import { loadConfig } from './kernel/config.ts';
 import { openDb } from './kernel/db.ts';
 import { migrate } from './kernel/migrations.ts';
 import { progressBar } from './kernel/progress.ts';
 import { seedCatalog } from './modules/catalog/index.ts';
+import { DCC_HELP, runDccCommand } from './modules/health/index.ts';
 import { deferIndexes, generatePopulation, loadRecords } from './modules/registries/index.ts';
+import { issueNodeCertificate } from './modules/exchange/index.ts';
 
 const HELP = `Urtuu: a platform for a country's digital public services.
 
@@ -32,9 +36,13 @@ Commands:
   exchange verify-log
                    Prove the exchange's message log untouched, or name the
                    first entry that is not.
+  exchange node-cert --id ID --address URL --out DIR [--host NAME ...]
+                   At the central node: register a satellite node and write its
+                   certificate, key and the exchange CA into DIR (mutual TLS).
   exchange keygen --out FILE
                    Make a key pair for a member's system; prints the public key
                    to register on the exchange.
+${DCC_HELP}
   help             Show this text.
 
 Environment: PORT, HOST, BASE_URL, DATABASE_URL (PostgreSQL; otherwise the
@@ -43,6 +51,14 @@ SESSION_SECRET, LOG_LEVEL, TRUST_PROXY, CACHE_TTL_MS.`;
 
 async function main(argv: string[]): Promise<number> {
   const [command = 'help', ...rest] = argv;
+  if (command === 'dcc') {
+    return runDccCommand(rest, {
+      async openHealth() {
+        const app = await buildApp(loadConfig(process.env, { logLevel: process.env.LOG_LEVEL ?? 'warn' }));
+        return { health: app.health, close: () => app.close() };
+      },
+    });
+  }
   const { values, positionals } = parseArgs({
     args: rest,
     options: {
@@ -53,6 +69,9 @@ async function main(argv: string[]): Promise<number> {
       population: { type: 'string' },
       seed: { type: 'string', default: '1' },
       out: { type: 'string' },
+      id: { type: 'string' },
+      address: { type: 'string' },
+      host: { type: 'string', multiple: true },
     },
     allowPositionals: true,
   });
@@ -146,6 +165,34 @@ async function main(argv: string[]): Promise<number> {
       }
       console.log(`The exchange log has been tampered with: ${report.firstBad?.reason} (first bad entry: ${report.firstBad?.seq}).`);
       return 1;
+    } finally {
+      await app.close();
+    }
+  }
+
+  if (command === 'exchange' && positionals[0] === 'node-cert') {
+    if (!values.id || !/^[a-z0-9-]{1,40}$/.test(values.id) || !values.out || !values.address) {
+      console.error('usage: urtuu exchange node-cert --id ID --address URL --out DIR [--host NAME ...]   (ID: lower-case letters, digits, hyphens)');
+      return 2;
+    }
+    const hosts = values.host ?? ['localhost', '127.0.0.1'];
+    const app = await buildApp(loadConfig(process.env, { logLevel: process.env.LOG_LEVEL ?? 'warn' }));
+    try {
+      const issued = await issueNodeCertificate(app.ctx, app.exchange, {
+        id: values.id,
+        address: values.address,
+        dnsNames: hosts.filter((host) => !isIP(host)),
+        ipAddresses: hosts.filter((host) => isIP(host)),
+      });
+      mkdirSync(values.out, { recursive: true });
+      const file = (name: string) => path.join(values.out!, name);
+      writeFileSync(file(`${values.id}.crt`), issued.certificatePem);
+      writeFileSync(file(`${values.id}.key`), issued.privateKeyPem, { mode: 0o600 });
+      writeFileSync(file('ca.crt'), issued.caPem);
+      console.log(`Node ${values.id} registered. Start it with:\n`);
+      console.log(`  EXCHANGE_NODE_ID=${values.id} EXCHANGE_CENTRAL_URL=https://CENTRAL:PORT \\`);
+      console.log(`  EXCHANGE_NODE_CERT=${file(`${values.id}.crt`)} EXCHANGE_NODE_KEY=${file(`${values.id}.key`)} EXCHANGE_CA=${file('ca.crt')} npx urtuu start`);
+      return 0;
     } finally {
       await app.close();
     }

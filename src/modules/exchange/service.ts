@@ -14,6 +14,7 @@ import { HOP_BY_HOP, globMatches, isLoopback, maskRegisterNumbers, normalisePath
 import { CODE, INSTANCE_OR_CLASS, formatServiceId, parseClientId, type ClientId, type ServiceId } from './identifiers.ts';
 import { MessageLog, verifyLog, type LogEntry, type SigningKey, type VerifyReport } from './log.ts';
 import * as store from './store.ts';
+import { LruCache } from '../../kernel/lru.ts';
 
 export interface ExchangeRequest {
   method: string;
@@ -172,10 +173,10 @@ export const META_SERVICES = new Set(['listMethods', 'allowedMethods', 'getOpenA
 /** Thrown past the provider call when a metaservice has already set the response. */
 class Answered extends Error {}
 
-
-
 const SIGNED_COMPONENTS = ['@method', '@path', '@query', 'x-road-client', 'x-road-id'];
 const CODE_MINUTES = 10;
+/** How long another process may still honour a consent withdrawn elsewhere. */
+const CONSENT_CACHE_MS = 5_000;
 const CODE_ATTEMPTS = 5;
 
 /** The path and query after the service code, percent-decoded where possible (for the log). */
@@ -323,6 +324,19 @@ export function createExchange(ctx: AppContext, options: ExchangeOptions): Excha
    * Checks consent evidence against the people whose data the response discloses; every one of
    * them must be covered (so a consent cannot open a list of other people). Returns the consent.
    */
+  // Consent records by id, kept briefly: a consent is read on every request for a person's data
+  // and changes only when granted (a new id) or withdrawn. A withdrawal clears it here at once;
+  // other processes sharing the database honour it within CONSENT_CACHE_MS. Expiry is checked
+  // on every use against the record's own expiry time.
+  const consents = new LruCache<store.ConsentRow>(20_000, CONSENT_CACHE_MS);
+  async function consentById(id: string): Promise<store.ConsentRow | undefined> {
+    const cached = consents.get(id);
+    if (cached) return cached;
+    const row = await store.findConsent(db, id);
+    if (row && !row.withdrawn_at) consents.set(id, row);
+    return row;
+  }
+
   async function checkConsent(request: ExchangeRequest, client: string, clientMember: string, serviceId: string, subjects: string[], prefetched?: Promise<store.ConsentRow | undefined>): Promise<string> {
     const consentHeader = header(request.headers, 'urtuu-consent');
     const code = header(request.headers, 'urtuu-consent-code');
@@ -332,7 +346,7 @@ export function createExchange(ctx: AppContext, options: ExchangeOptions): Excha
     const subject = subjects[0]!;
     if (consentHeader) {
       if (!/^[0-9a-f-]{36}$/i.test(consentHeader)) throw new Refused('consentInvalid');
-      const consent = await (prefetched ?? store.findConsent(db, consentHeader));
+      const consent = await (prefetched ?? consentById(consentHeader));
       if (!consent || consent.withdrawn_at || new Date(consent.expires_at) < new Date() || consent.subject !== subject || !covers(consent)) throw new Refused('consentInvalid');
       return consent.id;
     }
@@ -570,7 +584,7 @@ export function createExchange(ctx: AppContext, options: ExchangeOptions): Excha
         const safe = request.method === 'GET' || request.method === 'HEAD';
         if (!safe) await replay;
         const consentHeader = header(request.headers, 'urtuu-consent');
-        const prefetched = service.personal && consentHeader && /^[0-9a-f-]{36}$/i.test(consentHeader) ? store.findConsent(db, consentHeader) : undefined;
+        const prefetched = service.personal && consentHeader && /^[0-9a-f-]{36}$/i.test(consentHeader) ? consentById(consentHeader) : undefined;
         prefetched?.catch(() => {});
         const provided = await callProvider(service, {
           method: request.method,
@@ -678,6 +692,7 @@ export function createExchange(ctx: AppContext, options: ExchangeOptions): Excha
       const consent = /^[0-9a-f-]{36}$/i.test(consentId) ? await store.findConsent(db, consentId) : undefined;
       if (!consent || consent.subject !== registerNumber) throw new AppError('NOT_FOUND');
       await store.withdrawConsent(db, consentId, registerNumber);
+      consents.delete(consentId);
     },
 
     grantConsent: (consent) =>
