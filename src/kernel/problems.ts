@@ -52,7 +52,8 @@ export function toAppError(error: unknown, t: Translate): { appError: AppError; 
     };
   }
   const status = fastifyError?.statusCode ?? fastifyError?.status;
-  const code = fastifyError?.code ?? '';
+  // Not every error's code is a string (a DOMException's is a number).
+  const code = typeof fastifyError?.code === 'string' ? fastifyError.code : '';
   if (status === 413 || code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { appError: new AppError('BODY_TOO_LARGE'), unexpected: false };
   if (status === 415 || code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
     return { appError: new AppError('UNSUPPORTED_MEDIA_TYPE', { type: 'unknown' }), unexpected: false };
