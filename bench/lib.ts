@@ -49,9 +49,16 @@ export interface LoadResult {
   bytesPerRequest: number;
 }
 
-/** Runs autocannon against `paths` (rotated per request) and returns throughput and latency. */
-export async function load(name: string, base: string, paths: string[], options: { seconds?: number; connections?: number; rate?: number } = {}): Promise<LoadResult> {
+/** One request of a load run: a path, or a path with headers made for it (a signature, say). */
+export type RequestMaker = (index: number) => { path: string; headers?: Record<string, string> };
+
+/**
+ * Runs autocannon against `paths` (rotated per request), or requests made one by one, and returns
+ * throughput and latency.
+ */
+export async function load(name: string, base: string, paths: string[] | RequestMaker, options: { seconds?: number; connections?: number; rate?: number } = {}): Promise<LoadResult> {
   let next = 0;
+  const make: RequestMaker = Array.isArray(paths) ? (index) => ({ path: paths[index % paths.length]! }) : paths;
   const run = (duration: number) =>
     autocannon({
       url: base,
@@ -59,7 +66,12 @@ export async function load(name: string, base: string, paths: string[], options:
       duration,
       // A fixed rate measures latency below saturation; without it autocannon runs flat out.
       ...(options.rate ? { overallRate: options.rate } : {}),
-      requests: [{ setupRequest: (request) => ({ ...request, path: paths[next++ % paths.length]! }) }],
+      requests: [{
+        setupRequest: (request) => {
+          const made = make(next++);
+          return { ...request, path: made.path, ...(made.headers ? { headers: { ...request.headers, ...made.headers } } : {}) };
+        },
+      }],
     });
   await run(2); // warm-up: JIT, caches, connection pool
   const result = await run(options.seconds ?? 10);

@@ -198,8 +198,15 @@ export async function markSeen(db: Queryable, items: { keyId: string; nonce: str
     params.push(item.keyId, item.nonce);
     return `($${params.length - 1}, $${params.length})`;
   });
+  // The markers are committed without waiting for the disk (synchronous_commit off for this one
+  // statement's transaction): a request waits for its replay check on every call, and a crash of
+  // the database can lose at most the last fraction of a second of markers, which only reopens a
+  // replay window for requests signed in that moment. The message log itself stays synchronous.
   const { rows } = await db.query<{ key_id: string; nonce: string }>(
-    `INSERT INTO exchange.seen_requests (key_id, nonce) VALUES ${tuples.join(', ')} ON CONFLICT DO NOTHING RETURNING key_id, nonce`,
+    `WITH relaxed AS (SELECT set_config('synchronous_commit', 'off', true))
+     INSERT INTO exchange.seen_requests (key_id, nonce)
+     SELECT v.key_id, v.nonce FROM (VALUES ${tuples.join(', ')}) AS v (key_id, nonce), relaxed
+     ON CONFLICT DO NOTHING RETURNING key_id, nonce`,
     params,
   );
   const fresh = new Set(rows.map((row) => `${row.key_id}\n${row.nonce}`));
