@@ -4,7 +4,7 @@
 // updateEntries, read-value and readValue, MyPersonalDataUsage/1.0 and myPersonalDataUsage).
 //
 // Where the suite and the specification disagree, the suite's shape is served at the suite's path
-// (see README, "GovStack conformance"): update and delete answer success when nothing matched,
+// (see README, "Checking against GovStack's own tests"): update and delete answer success when nothing matched,
 // a list without paging returns up to 100 records with `count` = the number returned.
 import type { Exchange, ProviderHandler, ProviderRequest, ProviderResponse } from '../exchange/index.ts';
 import type { Registries } from './service.ts';
