@@ -2,6 +2,7 @@
 // inside each page with the real stylesheet loaded (WCAG 2.2 AA).
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import assert from 'node:assert/strict';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 const require = createRequire(import.meta.url);
@@ -42,4 +43,28 @@ export async function axe(page: Page): Promise<AxeViolation[]> {
 
 export function describeViolations(violations: AxeViolation[]): string {
   return violations.map((violation) => `${violation.id} (${violation.impact}): ${violation.help} at ${violation.nodes.map((node) => node.target.join(' ')).slice(0, 3).join(', ')}`).join('\n');
+}
+
+/** A cheap phone's screen. */
+export const PHONE = { width: 360, height: 740 };
+
+/**
+ * Checks a page as the person sees it: no axe-core violation with the real stylesheet loaded, and
+ * nothing wider than a phone. axe runs inside the page, so it needs JavaScript: a page shown
+ * without it (`scripted: false`) is copied, exactly as rendered (form errors included), into a tab
+ * on the same origin where scripts may run.
+ */
+export async function checkPage(browser: Browser, page: Page, label: string, options: { scripted: boolean }): Promise<void> {
+  let target = page;
+  if (!options.scripted) {
+    const twin = await browser.newContext({ javaScriptEnabled: true, viewport: PHONE });
+    target = await twin.newPage();
+    await target.goto(new URL('/healthz', page.url()).href);
+    await target.setContent(await page.content(), { waitUntil: 'load' });
+  }
+  const violations = await axe(target);
+  const overflow = (await target.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
+  if (target !== page) await target.context().close();
+  assert.equal(violations.length, 0, `${label} (${page.url()}):\n${describeViolations(violations)}`);
+  assert.ok(overflow <= 0, `${label} (${page.url()}) is ${overflow}px wider than a phone`);
 }

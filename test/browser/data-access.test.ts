@@ -9,10 +9,9 @@ import type { Browser, Page } from 'playwright-core';
 import { DEMO_CITIZEN } from '../../src/modules/registries/index.ts';
 import { ADDRESS_SERVICE, outsideMember, seedPeople, type OutsideMember } from '../../src/modules/exchange/test-fixtures.ts';
 import { testApp, type TestApp } from '../helpers.ts';
-import { axe, browserSkipReason, describeViolations, launch } from './browser.ts';
+import { PHONE, browserSkipReason, checkPage, launch } from './browser.ts';
 
 const skip = browserSkipReason();
-const PHONE = { width: 360, height: 740 };
 
 describe('who looked at my data, in a browser', { skip }, () => {
   let app: TestApp;
@@ -38,18 +37,7 @@ describe('who looked at my data, in a browser', { skip }, () => {
     await app?.close();
   });
 
-  /** axe on the page exactly as rendered without JavaScript (copied into a scripted tab on the same origin), and no sideways scrolling. */
-  async function accessible(page: Page, label: string): Promise<void> {
-    const twin = await browser.newContext({ javaScriptEnabled: true, viewport: PHONE });
-    const target = await twin.newPage();
-    await target.goto(new URL('/healthz', page.url()).href);
-    await target.setContent(await page.content(), { waitUntil: 'load' });
-    const violations = await axe(target);
-    const overflow = (await target.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
-    await twin.close();
-    assert.equal(violations.length, 0, `${label} (${page.url()}):\n${describeViolations(violations)}`);
-    assert.ok(overflow <= 0, `${label} (${page.url()}) is ${overflow}px wider than a phone`);
-  }
+  const accessible = (page: Page, label: string) => checkPage(browser, page, label, { scripted: false });
 
   it('a citizen sees who read her data and why, and withdraws a consent', async () => {
     const context = await browser.newContext({ javaScriptEnabled: false, viewport: PHONE });

@@ -8,10 +8,9 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { generateKeyPair } from '../../src/kernel/pki.ts';
 import { testApp, type TestApp } from '../helpers.ts';
-import { axe, browserSkipReason, describeViolations, launch } from './browser.ts';
+import { PHONE, browserSkipReason, checkPage, launch } from './browser.ts';
 
 const skip = browserSkipReason();
-const PHONE = { width: 360, height: 740 };
 
 describe('exchange administration in a browser', { skip }, () => {
   let app: TestApp;
@@ -37,22 +36,9 @@ describe('exchange administration in a browser', { skip }, () => {
     return ctx;
   }
 
-  /** Runs axe on the page as shown, and checks it fits a phone's width without scrolling sideways. */
+  /** axe-core and a phone's width, on the page as shown. */
   async function accessible(page: Page, label: string): Promise<void> {
-    // axe needs JavaScript: a page shown without it is copied, exactly as rendered, into a tab
-    // where scripts may run, on the same origin so the real stylesheet loads.
-    let target = page;
-    if (!scripting.get(page.context())) {
-      const twin = await browser.newContext({ javaScriptEnabled: true, viewport: PHONE });
-      target = await twin.newPage();
-      await target.goto(new URL('/healthz', page.url()).href);
-      await target.setContent(await page.content(), { waitUntil: 'load' });
-    }
-    const violations = await axe(target);
-    const overflow = (await target.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
-    if (target !== page) await target.context().close();
-    assert.equal(violations.length, 0, `${label} (${page.url()}):\n${describeViolations(violations)}`);
-    assert.ok(overflow <= 0, `${label} (${page.url()}) is ${overflow}px wider than a phone`);
+    await checkPage(browser, page, label, { scripted: scripting.get(page.context()) ?? false });
     checked.add(label);
   }
 

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { testApp, type TestApp } from '../helpers.ts';
-import { axe, browserSkipReason, describeViolations, launch } from './browser.ts';
+import { PHONE, browserSkipReason, checkPage, launch } from './browser.ts';
 
 const skip = browserSkipReason();
 
@@ -27,26 +27,14 @@ describe('portal in a browser', { skip }, () => {
   });
 
   async function accessible(page: Page, label: string): Promise<void> {
-    // axe runs inside the page, so it needs JavaScript. A page shown without it is copied, exactly
-    // as rendered (form errors included), into a tab where scripts may run, on the same origin so
-    // the real stylesheet loads.
-    let target = page;
-    if (!scripting.get(page.context())) {
-      const twin = await browser.newContext({ javaScriptEnabled: true, viewport: { width: 360, height: 740 } });
-      target = await twin.newPage();
-      await target.goto(new URL('/healthz', page.url()).href);
-      await target.setContent(await page.content(), { waitUntil: 'load' });
-    }
-    const violations = await axe(target);
-    if (target !== page) await target.context().close();
-    assert.equal(violations.length, 0, `${label} (${page.url()}):\n${describeViolations(violations)}`);
+    await checkPage(browser, page, label, { scripted: scripting.get(page.context()) ?? false });
     checked.add(label);
   }
 
   const scripting = new WeakMap<BrowserContext, boolean>();
 
   async function context(javaScriptEnabled: boolean): Promise<BrowserContext> {
-    const ctx = await browser.newContext({ javaScriptEnabled, locale: 'mn-MN', viewport: { width: 360, height: 740 } });
+    const ctx = await browser.newContext({ javaScriptEnabled, locale: 'mn-MN', viewport: PHONE });
     scripting.set(ctx, javaScriptEnabled);
     return ctx;
   }

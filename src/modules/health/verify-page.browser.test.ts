@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { axe, browserSkipReason, describeViolations, launch } from '../../../test/browser/browser.ts';
+import { PHONE, browserSkipReason, checkPage, launch } from '../../../test/browser/browser.ts';
 import { testApp, type TestApp } from '../../../test/helpers.ts';
 import { qrPng } from './dcc/index.ts';
 import { CITIZEN, seedHealthPeople } from './test-fixtures.ts';
@@ -34,20 +34,11 @@ describe('DCC verifier page in a browser', { skip }, () => {
     if (folder) await rm(folder, { recursive: true, force: true });
   });
 
-  // axe needs scripts; the page rendered without them is copied into a tab that may run them.
-  async function accessible(page: Page, label: string): Promise<void> {
-    const twin = await browser.newContext({ javaScriptEnabled: true, viewport: { width: 360, height: 740 } });
-    const target = await twin.newPage();
-    await target.goto(new URL('/healthz', page.url()).href);
-    await target.setContent(await page.content(), { waitUntil: 'load' });
-    const violations = await axe(target);
-    await twin.close();
-    assert.equal(violations.length, 0, `${label}:\n${describeViolations(violations)}`);
-  }
+  const accessible = (page: Page, label: string) => checkPage(browser, page, label, { scripted: false });
 
   it('checks a pasted certificate and an uploaded QR picture, with JavaScript off', async () => {
     const { hc1 } = await app.health.issueVaccination(CITIZEN, null);
-    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 740 } });
+    const context = await browser.newContext({ javaScriptEnabled: false, viewport: PHONE });
     const page = await context.newPage();
 
     await page.goto(`${base}/mn/dcc/verify`);
