@@ -140,7 +140,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await messaging.send({ channel: 'sms', to: mobile, lang, body: text, purpose: 'exchange.consent-code' });
     },
   };
-  await registerExchange(server, ctx, exchange, delivery);
+  await registerExchange(server, ctx, exchange, delivery, (lang) => catalog.listAgencies(lang));
   const health = await registerHealth(server, ctx, {
     async person(registerNumber) {
       const record = await registries.byKey(await registries.get({ id: 'population' }), registerNumber);

@@ -119,13 +119,13 @@ interface Agency {
   abbreviation: { mn: string; en: string };
 }
 
-/** The catalogue's agencies, through its public API (the exchange holds no reference to the catalogue); undefined when it cannot answer. */
-async function catalogueAgencies(app: FastifyInstance, lang: Lang): Promise<Agency[] | undefined> {
+/** The catalogue's agencies, from the lookup the app wires in (the exchange holds no reference to the catalogue); undefined when there is none or it fails. */
+export type AgencyLookup = (lang: Lang) => Promise<Agency[]>;
+
+async function catalogueAgencies(lookup: AgencyLookup | undefined, lang: Lang): Promise<Agency[] | undefined> {
+  if (!lookup) return undefined;
   try {
-    const response = await app.inject({ method: 'GET', url: `/api/v1/agencies?lang=${lang}`, headers: { accept: 'application/json' } });
-    if (response.statusCode !== 200) return undefined;
-    const items = (response.json() as { items?: Agency[] }).items;
-    return Array.isArray(items) ? items : undefined;
+    return await lookup(lang);
   } catch {
     return undefined;
   }
@@ -181,7 +181,7 @@ function readOpenApi(text: string, problems: Problems): Record<string, unknown> 
 }
 
 /** Registers the exchange's administration pages under /{lang}/admin/exchange, for platform administrators. */
-export function registerExchangeAdminPages(app: FastifyInstance, ctx: AppContext, exchange: Exchange): void {
+export function registerExchangeAdminPages(app: FastifyInstance, ctx: AppContext, exchange: Exchange, agencyLookup?: AgencyLookup): void {
   const audit = (request: FastifyRequest, entry: AuditEntry) => ctx.audit.record(ctx.db, request.principal, entry, request.id);
   const overview = (request: FastifyRequest, done: Done, id?: string) =>
     `/${request.lang}${BASE}?done=${done}${id ? `&id=${encodeURIComponent(id)}` : ''}`;
@@ -205,7 +205,7 @@ export function registerExchangeAdminPages(app: FastifyInstance, ctx: AppContext
   page(app, 'GET', BASE, { preHandler: ADMIN }, async (request, reply) => {
     const lang = request.lang;
     const t = request.t;
-    const [dir, agencies] = await Promise.all([exchange.directory(), catalogueAgencies(app, lang)]);
+    const [dir, agencies] = await Promise.all([exchange.directory(), catalogueAgencies(agencyLookup, lang)]);
     const memberName = (id: string) => {
       const member = dir.members.find((row) => row.id === id);
       return member ? named(lang, member) : id;
@@ -270,7 +270,7 @@ export function registerExchangeAdminPages(app: FastifyInstance, ctx: AppContext
   const MEMBER_FIELDS = ['memberClass', 'memberCode', 'nameMn', 'nameEn', 'agencyId'] as const;
 
   async function memberForm(request: FastifyRequest, reply: FastifyReply, v: Values, options: { rename?: string; errors?: FieldError[]; status?: number } = {}) {
-    const agencies = await catalogueAgencies(app, request.lang);
+    const agencies = await catalogueAgencies(agencyLookup, request.lang);
     return form(reply, request, 'admin-member.njk', options.rename ? 'exchange.admin.renameMember' : 'exchange.admin.addMember', {
       v,
       rename: options.rename,
@@ -286,7 +286,7 @@ export function registerExchangeAdminPages(app: FastifyInstance, ctx: AppContext
     problems.name(v, 'nameEn', 'nameEn', false);
     const agencyId = v.agencyId!.trim();
     if (agencyId) {
-      const agencies = await catalogueAgencies(app, request.lang);
+      const agencies = await catalogueAgencies(agencyLookup, request.lang);
       if (agencies ? !agencies.some((agency) => agency.id === agencyId) : !/^[a-z0-9-]{1,80}$/.test(agencyId)) problems.add('agencyId', 'agency');
     }
   }

@@ -9,7 +9,7 @@ import type { AppContext, ModuleManifest } from '../../kernel/context.ts';
 import { AppError } from '../../kernel/errors.ts';
 import type { Messages } from '../../kernel/i18n.ts';
 import { page } from '../../web/index.ts';
-import { registerExchangeAdminPages } from './admin-pages.ts';
+import { registerExchangeAdminPages, type AgencyLookup } from './admin-pages.ts';
 import { registerInformationMediator } from './govstack-im.ts';
 import { describeAccess, exchangeRoutes } from './routes.ts';
 import { centralAgent, centralLinkFromEnvironment, forwardToCentral, startNodeListener } from './node.ts';
@@ -39,7 +39,7 @@ export function createExchangeService(ctx: AppContext): Exchange {
 }
 
 /** Registers the exchange's routes and pages. */
-export async function registerExchange(app: FastifyInstance, ctx: AppContext, exchange: Exchange, delivery: ConsentCodeDelivery): Promise<void> {
+export async function registerExchange(app: FastifyInstance, ctx: AppContext, exchange: Exchange, delivery: ConsentCodeDelivery, agencies?: AgencyLookup): Promise<void> {
   app.addHook('onClose', async () => exchange.flush());
   await exchangeRoutes(app, exchange, delivery);
   registerInformationMediator(app, exchange);
@@ -151,7 +151,7 @@ export async function registerExchange(app: FastifyInstance, ctx: AppContext, ex
     if (!(await exchange.admin.revoke((request.params as { id: string }).id))) throw new AppError('NOT_FOUND');
     return reply.status(204).send();
   });
-  registerExchangeAdminPages(app, ctx, exchange);
+  registerExchangeAdminPages(app, ctx, exchange, agencies);
 }
 
 export type { Exchange, ExchangeRequest, ExchangeResponse, ProviderHandler, ProviderRequest, ProviderResponse, ConsentCodeDelivery } from './service.ts';
