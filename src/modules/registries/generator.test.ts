@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { testApp, type TestApp } from '../../../test/helpers.ts';
-import { DEMO_CITIZEN, administrativeUnits, generatePopulation, type GeneratedRecord } from './generator.ts';
+import { DEMO_CITIZEN, administrativeUnits, generatePopulation, plateOf, type GeneratedRecord } from './generator.ts';
 import type { Registry } from './schema.ts';
 
 function collect(population: number, seed: string | number): GeneratedRecord[] {
@@ -95,6 +95,17 @@ describe('population generator', () => {
     for (const record of collect(500, 9).filter((record) => record.registryId === 'population')) {
       for (const { address } of record.content.addresses as { address: { soumDistrictCode: string } }[]) assert.ok(codes.has(address.soumDistrictCode), address.soumDistrictCode);
     }
+  });
+
+  it('has a plate for every car of a whole country: the capital moves on to the next pair of letters', () => {
+    const plates = new Set<string>();
+    // A country of 3.5 million has some 300,000 cars in the capital; the first pair of letters holds 250,000.
+    for (let serial = 1; serial <= 1_000_000; serial += 1) plates.add(plateOf('УБ', serial));
+    assert.equal(plates.size, 1_000_000);
+    assert.equal(plateOf('УБ', 1), '0001УБА');
+    assert.equal(plateOf('УБ', 250_000), '0000УВА');
+    for (const plate of [...plates].slice(0, 1000)) assert.match(plate, /^[0-9]{4}У[А-ЯӨҮ]{2}$/u);
+    assert.throws(() => plateOf('АБ', 250_000), /exhausted/);
   });
 
   it('makes only records that their registries accept', async () => {

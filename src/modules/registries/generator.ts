@@ -154,6 +154,20 @@ function buildPlaces(): { places: Place[]; weights: number[] } {
   return { places, weights };
 }
 
+/**
+ * The n-th plate of a place: four digits, the place's two letters and a series letter, as
+ * "1234УБА". The capital has more cars than one pair of letters holds (10,000 x 25 series), so
+ * its plates move on to the next pair (УА.., УБ.., УВ..) as series run out, as the real ones do.
+ */
+export function plateOf(letters: string, serial: number): string {
+  const series = Math.floor(serial / 10_000);
+  const third = PLATE_LETTERS[series % PLATE_LETTERS.length];
+  const capital = letters.startsWith('У');
+  const pair = capital ? `У${PLATE_LETTERS[(PLATE_LETTERS.indexOf(letters[1]!) + Math.floor(series / PLATE_LETTERS.length)) % PLATE_LETTERS.length]}` : letters;
+  if (series >= (capital ? PLATE_LETTERS.length ** 2 : PLATE_LETTERS.length)) throw new Error(`plates of ${letters} exhausted`);
+  return `${String(serial % 10_000).padStart(4, '0')}${pair}${third}`;
+}
+
 /** The administrative units register: the capital, its districts and khoroos, aimags and soums. */
 export function administrativeUnits(): GeneratedRecord[] {
   const unit = (content: Record<string, unknown>): GeneratedRecord => ({ registryId: 'addresses', key: String(content.code), subjects: [], content });
@@ -355,8 +369,7 @@ export function* generatePopulation(options: GeneratorOptions): Generator<Genera
   const vehicleRecord = (person: Person, place: Place): GeneratedRecord => {
     const [make, model, wmi] = random.weighted(VEHICLES, VEHICLE_WEIGHTS);
     const letters = place.aimagCityCode === '11' ? 'УБ' : place.letters;
-    const serial = nextCounter(`plate:${letters}`);
-    const plate = `${String(serial % 10000).padStart(4, '0')}${letters}${PLATE_LETTERS[Math.floor(serial / 10000) % PLATE_LETTERS.length]}`;
+    const plate = plateOf(letters, nextCounter(`plate:${letters}`));
     const vinChars = 'ABCDEFGHJKLMNPRSTUVWXYZ0123456789';
     let vin = wmi;
     while (vin.length < 11) vin += vinChars[random.int(0, vinChars.length - 1)];
