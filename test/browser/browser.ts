@@ -1,6 +1,7 @@
 // A real browser for journeys: the system Chromium driven by playwright-core, and axe-core run
 // inside each page with the real stylesheet loaded (WCAG 2.2 AA).
 import { existsSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import assert from 'node:assert/strict';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -22,6 +23,12 @@ export async function launch(): Promise<Browser> {
     executablePath: CHROMIUM!,
     args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+/** Serves the app on a free local port and opens the browser that will visit it. */
+export async function serve(app: { server: { listen(options: { port: number; host: string }): Promise<unknown>; server: { address(): unknown } } }): Promise<{ base: string; browser: Browser }> {
+  await app.server.listen({ port: 0, host: '127.0.0.1' });
+  return { base: `http://127.0.0.1:${(app.server.server.address() as AddressInfo).port}`, browser: await launch() };
 }
 
 export interface AxeViolation {

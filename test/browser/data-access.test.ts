@@ -3,13 +3,12 @@
 // signs in, sees both reads with who, what and why, withdraws the bank's consent, and the bank's
 // next read is refused. axe-core checks each page with the real stylesheet; nothing scrolls sideways.
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_CITIZEN } from '../../src/modules/registries/index.ts';
 import { ADDRESS_SERVICE, outsideMember, seedPeople, type OutsideMember } from '../../src/modules/exchange/test-fixtures.ts';
 import { testApp, type TestApp } from '../helpers.ts';
-import { PHONE, browserSkipReason, checkPage, launch } from './browser.ts';
+import { PHONE, browserSkipReason, checkPage, serve } from './browser.ts';
 
 const skip = browserSkipReason();
 
@@ -28,9 +27,7 @@ describe('who looked at my data, in a browser', { skip }, () => {
     consentId = (await app.exchange.grantConsent({ subject: DEMO_CITIZEN.registerNumber, clientId: bank.client, services: [ADDRESS_SERVICE], purpose: 'Loan application', method: 'portal', days: 30 })).id;
     assert.equal((await bank.exchange.call(ADDRESS_SERVICE, `/${DEMO_CITIZEN.registerNumber}`, { consent: consentId, purpose: 'Loan application' })).status, 200);
     assert.equal((await collector.exchange.call(ADDRESS_SERVICE, `/${DEMO_CITIZEN.registerNumber}`, { purpose: 'Finding debtors' })).status, 403);
-    await app.server.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(app.server.server.address() as AddressInfo).port}`;
-    browser = await launch();
+    ({ base, browser } = await serve(app));
   });
   after(async () => {
     await browser?.close();

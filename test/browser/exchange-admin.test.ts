@@ -3,12 +3,11 @@
 // access right with JavaScript off; axe-core checks every page type with the real stylesheet, and
 // no page scrolls sideways.
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { generateKeyPair } from '../../src/kernel/pki.ts';
 import { testApp, type TestApp } from '../helpers.ts';
-import { PHONE, browserSkipReason, checkPage, launch } from './browser.ts';
+import { PHONE, browserSkipReason, checkPage, serve } from './browser.ts';
 
 const skip = browserSkipReason();
 
@@ -21,9 +20,7 @@ describe('exchange administration in a browser', { skip }, () => {
 
   before(async () => {
     app = await testApp();
-    await app.server.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(app.server.server.address() as AddressInfo).port}`;
-    browser = await launch();
+    ({ base, browser } = await serve(app));
   });
   after(async () => {
     await browser?.close();

@@ -1,11 +1,10 @@
 // Browser journeys through the portal, as a citizen and as an administrator, with axe-core on every
 // page type visited, with JavaScript on and off.
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { testApp, type TestApp } from '../helpers.ts';
-import { PHONE, browserSkipReason, checkPage, launch } from './browser.ts';
+import { PHONE, browserSkipReason, checkPage, serve } from './browser.ts';
 
 const skip = browserSkipReason();
 
@@ -17,9 +16,7 @@ describe('portal in a browser', { skip }, () => {
 
   before(async () => {
     app = await testApp();
-    await app.server.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(app.server.server.address() as AddressInfo).port}`;
-    browser = await launch();
+    ({ base, browser } = await serve(app));
   });
   after(async () => {
     await browser?.close();

@@ -2,12 +2,11 @@
 // certificate, upload a QR picture, see the result; axe-core on each state (WCAG 2.2 AA).
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { PHONE, browserSkipReason, checkPage, launch } from '../../../test/browser/browser.ts';
+import { PHONE, browserSkipReason, checkPage, serve } from '../../../test/browser/browser.ts';
 import { testApp, type TestApp } from '../../../test/helpers.ts';
 import { qrPng } from './dcc/index.ts';
 import { CITIZEN, seedHealthPeople } from './test-fixtures.ts';
@@ -23,9 +22,7 @@ describe('DCC verifier page in a browser', { skip }, () => {
   before(async () => {
     app = await testApp({ seed: false });
     await seedHealthPeople(app);
-    await app.server.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(app.server.server.address() as AddressInfo).port}`;
-    browser = await launch();
+    ({ base, browser } = await serve(app));
     folder = await mkdtemp(path.join(tmpdir(), 'urtuu-dcc-'));
   });
   after(async () => {
