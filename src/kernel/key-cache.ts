@@ -1,17 +1,17 @@
 // Parsed keys, kept: turning a PEM into a key object costs far more than the signature made with
 // it (about 1 ms against 0.05 ms for ECDSA P-256), and the same few keys sign and verify every
-// request. Bounded, so a stream of one-off keys cannot grow it without end.
+// request. Bounded, so a stream of one-off keys cannot grow it without end; a key never goes stale.
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { LruCache } from './lru.ts';
 
 const LIMIT = 1000;
-const privateKeys = new Map<string, KeyObject>();
-const publicKeys = new Map<string, KeyObject>();
+const privateKeys = new LruCache<KeyObject>(LIMIT, Number.POSITIVE_INFINITY);
+const publicKeys = new LruCache<KeyObject>(LIMIT, Number.POSITIVE_INFINITY);
 
-function cached(cache: Map<string, KeyObject>, pem: string, parse: (pem: string) => KeyObject): KeyObject {
+function cached(cache: LruCache<KeyObject>, pem: string, parse: (pem: string) => KeyObject): KeyObject {
   let key = cache.get(pem);
   if (!key) {
     key = parse(pem);
-    if (cache.size >= LIMIT) cache.delete(cache.keys().next().value!);
     cache.set(pem, key);
   }
   return key;
