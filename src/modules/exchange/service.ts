@@ -191,6 +191,18 @@ function readableTarget(request: ExchangeRequest): string {
   return `${decode(request.subPath)}${request.query ? `?${decode(request.query)}` : ''}`;
 }
 
+/** The people a refused request names in its address (a refused read is theirs to see too). */
+function subjectsNamedIn(request: ExchangeRequest): string[] {
+  return [...new Set(readableTarget(request).match(/[А-ЯЁӨҮ]{2}[0-9]{8}/gu) ?? [])];
+}
+
+function purposeOf(request: ExchangeRequest): string | undefined {
+  return header(request.headers, 'urtuu-purpose')?.slice(0, 200);
+}
+
+/** Consent records and access rights are named by UUIDs. */
+const UUID = /^[0-9a-f-]{36}$/i;
+
 function header(headers: ExchangeRequest['headers'], name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[value.length - 1] : value;
@@ -345,7 +357,7 @@ export function createExchange(ctx: AppContext, options: ExchangeOptions): Excha
     if (subjects.length !== 1) throw new Refused(consentHeader || code ? 'consentInvalid' : 'consentRequired');
     const subject = subjects[0]!;
     if (consentHeader) {
-      if (!/^[0-9a-f-]{36}$/i.test(consentHeader)) throw new Refused('consentInvalid');
+      if (!UUID.test(consentHeader)) throw new Refused('consentInvalid');
       const consent = await (prefetched ?? consentById(consentHeader));
       if (!consent || consent.withdrawn_at || new Date(consent.expires_at) < new Date() || consent.subject !== subject || !covers(consent)) throw new Refused('consentInvalid');
       return consent.id;
@@ -504,6 +516,11 @@ export function createExchange(ctx: AppContext, options: ExchangeOptions): Excha
     return response;
   }
 
+  /** The message id the client gave, or one made from this node's instance and the request id. */
+  function messageIdOf(request: ExchangeRequest, requestId: string): string {
+    return header(request.headers, 'x-road-id') ?? `${options.instance}-${requestId}`;
+  }
+
   /** The client as the request names it, in any of the three header spellings. */
   function clientHeaderOf(request: ExchangeRequest): string | undefined {
     return header(request.headers, 'x-road-client') ?? header(request.headers, 'information-mediator-client') ?? header(request.headers, 'x-govstack-client');
@@ -525,18 +542,17 @@ export function createExchange(ctx: AppContext, options: ExchangeOptions): Excha
       const requestId = randomUUID();
       const accept = header(request.headers, 'accept');
       const clientHeader = clientHeaderOf(request);
-      const messageId = header(request.headers, 'x-road-id') ?? `${options.instance}-${requestId}`;
+      const messageId = messageIdOf(request, requestId);
       const serviceText = formatServiceId(serviceId);
       let client: string | null = null;
       let consentId: string | null = null;
       let subjects: string[] = [];
       let response!: ExchangeResponse;
       let errorType: string | null = null;
-      let purpose = header(request.headers, 'urtuu-purpose')?.slice(0, 200) ?? null;
+      let purpose = purposeOf(request) ?? null;
       let reqHash: string | null = null;
       let replay: Promise<void> | undefined;
       try {
-        await ensureLogKey();
         const dir = await directory();
         const authenticated = await authenticate(request, clientHeader, dir);
         client = authenticated.client;
@@ -584,7 +600,7 @@ export function createExchange(ctx: AppContext, options: ExchangeOptions): Excha
         const safe = request.method === 'GET' || request.method === 'HEAD';
         if (!safe) await replay;
         const consentHeader = header(request.headers, 'urtuu-consent');
-        const prefetched = service.personal && consentHeader && /^[0-9a-f-]{36}$/i.test(consentHeader) ? consentById(consentHeader) : undefined;
+        const prefetched = service.personal && consentHeader && UUID.test(consentHeader) ? consentById(consentHeader) : undefined;
         prefetched?.catch(() => {});
         const provided = await callProvider(service, {
           method: request.method,
@@ -629,7 +645,7 @@ export function createExchange(ctx: AppContext, options: ExchangeOptions): Excha
         }
         errorType = response!.headers['x-road-error'] ?? null;
         // A refused read of someone's data is theirs to see too: name them from the address.
-        if (subjects.length === 0) subjects = [...new Set(readableTarget(request).match(/[А-ЯЁӨҮ]{2}[0-9]{8}/gu) ?? [])];
+        if (subjects.length === 0) subjects = subjectsNamedIn(request);
       }
 
       return record(request, { started, requestId, messageId, clientHeader, client, serviceText, subjects, purpose: purpose || null, consentId, errorType, reqHash, accept }, response);
@@ -639,10 +655,9 @@ export function createExchange(ctx: AppContext, options: ExchangeOptions): Excha
       const requestId = randomUUID();
       const accept = header(request.headers, 'accept');
       const response = errorResponse(refusal, params, requestId, request.lang, accept);
-      const subjects = [...new Set(readableTarget(request).match(/[А-ЯЁӨҮ]{2}[0-9]{8}/gu) ?? [])];
       return record(request, {
-        started: performance.now(), requestId, messageId: header(request.headers, 'x-road-id') ?? `${options.instance}-${requestId}`, clientHeader: clientHeaderOf(request),
-        client: null, serviceText: target ? formatServiceId(target) : null, subjects, purpose: header(request.headers, 'urtuu-purpose')?.slice(0, 200) || null,
+        started: performance.now(), requestId, messageId: messageIdOf(request, requestId), clientHeader: clientHeaderOf(request),
+        client: null, serviceText: target ? formatServiceId(target) : null, subjects: subjectsNamedIn(request), purpose: purposeOf(request) || null,
         consentId: null, errorType: REFUSALS[refusal].type, reqHash: null, accept,
       }, response);
     },
@@ -689,7 +704,7 @@ export function createExchange(ctx: AppContext, options: ExchangeOptions): Excha
     consentsOf: (registerNumber) => store.consentsOf(db, registerNumber),
 
     async withdrawConsent(registerNumber, consentId) {
-      const consent = /^[0-9a-f-]{36}$/i.test(consentId) ? await store.findConsent(db, consentId) : undefined;
+      const consent = UUID.test(consentId) ? await store.findConsent(db, consentId) : undefined;
       if (!consent || consent.subject !== registerNumber) throw new AppError('NOT_FOUND');
       await store.withdrawConsent(db, consentId, registerNumber);
       consents.delete(consentId);
@@ -770,7 +785,7 @@ export function createExchange(ctx: AppContext, options: ExchangeOptions): Excha
         return id;
       },
       async revoke(rightId) {
-        const done = /^[0-9a-f-]{36}$/i.test(rightId) && (await store.revokeRight(db, rightId));
+        const done = UUID.test(rightId) && (await store.revokeRight(db, rightId));
         snapshot = undefined;
         return done;
       },
