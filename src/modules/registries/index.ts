@@ -7,6 +7,7 @@ import { requireRole } from '../../kernel/auth.ts';
 import type { AppContext, ModuleManifest } from '../../kernel/context.ts';
 import type { Messages } from '../../kernel/i18n.ts';
 import { exchangeRequest, sendExchangeResponse, type Exchange } from '../exchange/index.ts';
+import { BASE_REGISTRIES } from './base-registries.ts';
 import { digitalRegistriesHandler } from './govstack.ts';
 import { RegistryInput } from './schema.ts';
 import { createRegistries, type Registries } from './service.ts';
@@ -83,21 +84,13 @@ export async function publishRegistryServices(exchange: Exchange, agencies: Agen
     personal: true,
     openapi: null,
   });
-  const agencyOf: Record<string, string> = { gasr: 'gasr', transportcentre: 'transport-centre', educationevaluation: 'education-evaluation', socialinsurance: 'social-insurance', moh: 'moh' };
-  const subsystemNames: Record<string, { mn: string; en: string }> = {
-    population: { mn: 'Хүн амын бүртгэл', en: 'Population register' },
-    legalentities: { mn: 'Хуулийн этгээдийн бүртгэл', en: 'Legal entity register' },
-    property: { mn: 'Эд хөрөнгийн бүртгэл', en: 'Property register' },
-    vehicles: { mn: 'Тээврийн хэрэгслийн бүртгэл', en: 'Vehicle register' },
-    education: { mn: 'Боловсролын бүртгэл', en: 'Education register' },
-    socialinsurance: { mn: 'Нийгмийн даатгалын бүртгэл', en: 'Social insurance register' },
-    health: { mn: 'Эрүүл мэндийн бүртгэл', en: 'Health register' },
-  };
   for (const definition of REGISTRY_SERVICES) {
-    const agencyId = agencyOf[definition.memberCode] ?? definition.memberCode;
+    // The member is the agency that keeps the registry; its subsystem carries the registry's name.
+    const registry = BASE_REGISTRIES.find((candidate) => candidate.id === definition.registry)!;
+    const agencyId = registry.ownerAgency;
     const name = (await agencies.nameOf(agencyId)) ?? { mn: definition.memberCode, en: definition.memberCode };
     const memberId = await exchange.admin.upsertMember({ memberClass: 'GOV', memberCode: definition.memberCode, name, agencyId });
-    const subsystemId = await exchange.admin.upsertSubsystem({ memberId, subsystemCode: definition.subsystemCode, name: subsystemNames[definition.subsystemCode] ?? name });
+    const subsystemId = await exchange.admin.upsertSubsystem({ memberId, subsystemCode: definition.subsystemCode, name: registry.title });
     const key = definition.lookup === 'key' ? 'key' : 'registerNumber';
     const serviceId = await exchange.admin.upsertService({
       subsystemId,

@@ -7,7 +7,9 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { testApp, type TestApp } from '../../../test/helpers.ts';
 import { outsideMember, seedPeople, type OutsideMember } from '../exchange/test-fixtures.ts';
+import { BASE_REGISTRIES } from './base-registries.ts';
 import { DEMO_CITIZEN, importRegistryDocument, importRegistryFile } from './index.ts';
+import { REGISTRY_SERVICES, memberCodeOf } from './services.ts';
 
 const DR = 'MN/GOV/ema/registries/digitalRegistries';
 
@@ -249,5 +251,25 @@ describe('registries', () => {
       await assert.rejects(importRegistryFile(app.registries, app.ctx.db, file, { actor: 'test' }), /Cannot read .*broken\.json as JSON/);
       await assert.rejects(importRegistryDocument(app.registries, app.ctx.db, { something: 'else' }, { actor: 'test' }), /registry/);
     });
+  });
+});
+
+describe('registry services on the exchange', () => {
+  it('are published under the member of the agency that keeps their registry', async () => {
+    const app = await testApp({ seed: false });
+    try {
+      const dir = await app.exchange.directory();
+      for (const definition of REGISTRY_SERVICES) {
+        const registry = BASE_REGISTRIES.find((candidate) => candidate.id === definition.registry);
+        assert.ok(registry, `${definition.serviceCode}: registry ${definition.registry}`);
+        assert.equal(definition.memberCode, memberCodeOf(registry.ownerAgency), definition.serviceCode);
+        const member = dir.members.find((row) => row.id === `MN/GOV/${definition.memberCode}`);
+        assert.equal(member?.agency_id, registry.ownerAgency);
+        const subsystem = dir.subsystems.find((row) => row.id === `MN/GOV/${definition.memberCode}/${definition.subsystemCode}`);
+        assert.deepEqual({ mn: subsystem?.name_mn, en: subsystem?.name_en }, registry.title);
+      }
+    } finally {
+      await app.close();
+    }
   });
 });
