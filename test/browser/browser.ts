@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import assert from 'node:assert/strict';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -74,4 +74,26 @@ export async function checkPage(browser: Browser, page: Page, label: string, opt
   if (target !== page) await target.context().close();
   assert.equal(violations.length, 0, `${label} (${page.url()}):\n${describeViolations(violations)}`);
   assert.ok(overflow <= 0, `${label} (${page.url()}) is ${overflow}px wider than a phone`);
+}
+
+/**
+ * The page checks of one journey: `context` opens a phone-sized tab with JavaScript on or off,
+ * `accessible` runs checkPage on a page of such a tab, and `checked` names every page checked (so a
+ * journey can assert it saw every page type). `browser` is read when called: it is launched later.
+ */
+export function journeyChecks(browser: () => Browser, options: BrowserContextOptions = {}) {
+  const scripting = new WeakMap<BrowserContext, boolean>();
+  const checked = new Set<string>();
+  return {
+    checked,
+    async context(javaScriptEnabled: boolean): Promise<BrowserContext> {
+      const context = await browser().newContext({ ...options, javaScriptEnabled, viewport: PHONE });
+      scripting.set(context, javaScriptEnabled);
+      return context;
+    },
+    async accessible(page: Page, label: string): Promise<void> {
+      await checkPage(browser(), page, label, { scripted: scripting.get(page.context()) ?? false });
+      checked.add(label);
+    },
+  };
 }

@@ -4,10 +4,10 @@
 // no page scrolls sideways.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { generateKeyPair } from '../../src/kernel/pki.ts';
 import { testApp, type TestApp } from '../helpers.ts';
-import { PHONE, browserSkipReason, checkPage, serve } from './browser.ts';
+import { PHONE, browserSkipReason, journeyChecks, serve } from './browser.ts';
 
 const skip = browserSkipReason();
 
@@ -15,8 +15,7 @@ describe('exchange administration in a browser', { skip }, () => {
   let app: TestApp;
   let browser: Browser;
   let base: string;
-  const checked = new Set<string>();
-  const scripting = new WeakMap<BrowserContext, boolean>();
+  const { checked, context, accessible } = journeyChecks(() => browser);
 
   before(async () => {
     app = await testApp();
@@ -26,18 +25,6 @@ describe('exchange administration in a browser', { skip }, () => {
     await browser?.close();
     await app?.close();
   });
-
-  async function context(javaScriptEnabled: boolean): Promise<BrowserContext> {
-    const ctx = await browser.newContext({ javaScriptEnabled, viewport: PHONE });
-    scripting.set(ctx, javaScriptEnabled);
-    return ctx;
-  }
-
-  /** axe-core and a phone's width, on the page as shown. */
-  async function accessible(page: Page, label: string): Promise<void> {
-    await checkPage(browser, page, label, { scripted: scripting.get(page.context()) ?? false });
-    checked.add(label);
-  }
 
   it('a platform administrator signs in, adds a member and fixes a mistake, without JavaScript', async () => {
     const ctx = await context(false);

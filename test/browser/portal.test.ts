@@ -2,9 +2,9 @@
 // page type visited, with JavaScript on and off.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { testApp, type TestApp } from '../helpers.ts';
-import { PHONE, browserSkipReason, checkPage, serve } from './browser.ts';
+import { PHONE, browserSkipReason, journeyChecks, serve } from './browser.ts';
 
 const skip = browserSkipReason();
 
@@ -12,7 +12,7 @@ describe('portal in a browser', { skip }, () => {
   let app: TestApp;
   let browser: Browser;
   let base: string;
-  const checked = new Set<string>();
+  const { checked, context, accessible } = journeyChecks(() => browser, { locale: 'mn-MN' });
 
   before(async () => {
     app = await testApp();
@@ -22,19 +22,6 @@ describe('portal in a browser', { skip }, () => {
     await browser?.close();
     await app?.close();
   });
-
-  async function accessible(page: Page, label: string): Promise<void> {
-    await checkPage(browser, page, label, { scripted: scripting.get(page.context()) ?? false });
-    checked.add(label);
-  }
-
-  const scripting = new WeakMap<BrowserContext, boolean>();
-
-  async function context(javaScriptEnabled: boolean): Promise<BrowserContext> {
-    const ctx = await browser.newContext({ javaScriptEnabled, locale: 'mn-MN', viewport: PHONE });
-    scripting.set(ctx, javaScriptEnabled);
-    return ctx;
-  }
 
   for (const javaScriptEnabled of [true, false]) {
     it(`searches "хаяг", opens the address reference and switches to English (JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async () => {
