@@ -20,6 +20,7 @@ import { createMetrics } from './kernel/metrics.ts';
 import { migrate, type MigrationSource } from './kernel/migrations.ts';
 import { catalogManifest, registerCatalog, type Catalog } from './modules/catalog/index.ts';
 import { PLATFORM_MEMBER, PORTAL_SUBSYSTEM, createExchangeService, exchangeManifest, registerExchange, type ConsentCodeDelivery, type Exchange } from './modules/exchange/index.ts';
+import { IDENTITY_SUBSYSTEM, identityManifest, registerIdentity, type IdentityModule } from './modules/identity/index.ts';
 import { healthManifest, registerHealth, type Health, type PersonNames, type VaccinationRecord } from './modules/health/index.ts';
 import { messagingManifest, registerMessaging, type Messaging } from './modules/messaging/index.ts';
 import { publishRegistryServices, registerRegistries, registriesManifest, type Registries } from './modules/registries/index.ts';
@@ -30,7 +31,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const kernelMessages = (lang: string) => JSON.parse(readFileSync(path.join(here, 'kernel', 'locales', `${lang}.json`), 'utf8')) as Messages;
 
 /** Every module, in the order their migrations run. */
-export const MODULES: ModuleManifest[] = [catalogManifest, messagingManifest, registriesManifest, exchangeManifest, healthManifest];
+export const MODULES: ModuleManifest[] = [catalogManifest, messagingManifest, registriesManifest, exchangeManifest, identityManifest, healthManifest];
 
 export function migrationSources(): MigrationSource[] {
   return [{ module: 'kernel', dir: path.join(here, 'kernel', 'migrations') }, ...MODULES.map((module) => ({ module: module.name, dir: module.migrationsDir }))];
@@ -52,6 +53,7 @@ export interface App {
   registries: Registries;
   exchange: Exchange;
   health: Health;
+  identity: IdentityModule;
   /** The portal's identity on the exchange (subsystem id). */
   portalSubsystem: string;
   /** Publishes the platform's members and services on the exchange (idempotent; again after seeding). */
@@ -152,6 +154,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     },
   });
   const portalSubsystem = `${exchange.instance}/${PLATFORM_MEMBER.memberClass}/${PLATFORM_MEMBER.memberCode}/${PORTAL_SUBSYSTEM}`;
+  const identitySubsystem = `${exchange.instance}/${PLATFORM_MEMBER.memberClass}/${PLATFORM_MEMBER.memberCode}/${IDENTITY_SUBSYSTEM}`;
   const agencyName = async (agencyId: string) => {
     const agency = await catalog.getAgency(agencyId).catch(() => undefined);
     return agency?.name;
@@ -161,10 +164,55 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     const memberId = await exchange.admin.upsertMember({ memberClass: PLATFORM_MEMBER.memberClass, memberCode: PLATFORM_MEMBER.memberCode, name: platformName, agencyId: PLATFORM_MEMBER.agencyId });
     await exchange.admin.upsertSubsystem({ memberId, subsystemCode: PORTAL_SUBSYSTEM, name: { mn: 'Төрийн үйлчилгээний портал', en: 'Public service portal' } });
     await exchange.platformKey(portalSubsystem);
+    await exchange.admin.upsertSubsystem({ memberId, subsystemCode: IDENTITY_SUBSYSTEM, name: { mn: 'Үндэсний нэвтрэлт', en: 'National login' } });
+    await exchange.platformKey(identitySubsystem);
     // A satellite node reaches the registries at the central node; it publishes none of its own.
-    if (!exchange.forwards) await publishRegistryServices(exchange, { nameOf: agencyName }, portalSubsystem);
+    if (!exchange.forwards) await publishRegistryServices(exchange, { nameOf: agencyName }, [portalSubsystem, identitySubsystem]);
   };
   await publish();
+  // The national login reads what signing in needs (is this a living adult, their mobile number, their
+  // children, the companies they direct) straight from the registers, as the consent-code delivery
+  // does: it is the authentication itself. Data a relying party asks for goes through the exchange.
+  const population = () => registries.get({ id: 'population' });
+  const identity = await registerIdentity(server, ctx, {
+    exchange,
+    identitySubsystem,
+    portalSubsystem,
+    people: {
+      async person(registerNumber) {
+        const record = await registries.byKey(await population(), registerNumber);
+        if (!record) return undefined;
+        const content = record.content as Record<string, unknown>;
+        return {
+          registerNumber,
+          familyName: content.familyName as string | undefined,
+          surname: String(content.surname ?? ''),
+          givenName: String(content.givenName ?? ''),
+          latin: content.latin as { surname?: string; givenName?: string } | undefined,
+          sex: content.sex as string | undefined,
+          birthDate: String(content.birthDate ?? ''),
+          ...(typeof content.mobile === 'string' ? { mobile: content.mobile } : {}),
+          deceased: Boolean(content.death),
+          citizenship: String(content.citizenship ?? 'MN'),
+          children: Array.isArray(content.children) ? (content.children as string[]) : [],
+        };
+      },
+      async companiesDirectedBy(registerNumber) {
+        const records = await registries.bySubject(await registries.get({ id: 'legal-entities' }), registerNumber);
+        return records
+          .filter((record) => ((record.content.directors as { registerNumber: string }[] | undefined) ?? []).some((director) => director.registerNumber === registerNumber))
+          .map((record) => ({ registerNumber: String(record.content.registerNumber), name: String(record.content.name), status: record.content.status as string | undefined }));
+      },
+      async sendSms(mobile, text, lang, purpose) {
+        await messaging.send({ channel: 'sms', to: mobile, lang, body: text, purpose });
+      },
+    },
+    async company(registerNumber) {
+      const record = await registries.byKey(await registries.get({ id: 'legal-entities' }), registerNumber);
+      return record ? { registerNumber, name: String(record.content.name), status: record.content.status as string | undefined } : undefined;
+    },
+    agencies: async (lang) => (await catalog.listAgencies(lang)).map((agency) => ({ id: agency.id, name: agency.name[lang] })),
+  });
   await server.ready();
 
   return {
@@ -176,6 +224,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     registries,
     exchange,
     health,
+    identity,
     portalSubsystem,
     publish,
     async close() {

@@ -3,17 +3,19 @@ import { parseArgs } from 'node:util';
 import { buildApp, migrationSources, type App } from './app.ts';
 import { importRegistryFile } from './modules/registries/import.ts';
 import { generateKeyPair } from './kernel/pki.ts';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { loadConfig } from './kernel/config.ts';
+import { AppError } from './kernel/errors.ts';
 import { openDb } from './kernel/db.ts';
 import { migrate } from './kernel/migrations.ts';
 import { progressBar } from './kernel/progress.ts';
 import { seedCatalog } from './modules/catalog/index.ts';
 import { DCC_HELP, runDccCommand } from './modules/health/index.ts';
-import { deferIndexes, generatePopulation, loadRecords } from './modules/registries/index.ts';
+import { DEMO_CITIZEN, deferIndexes, generatePopulation, loadRecords } from './modules/registries/index.ts';
 import { issueNodeCertificate } from './modules/exchange/index.ts';
+import { LOGIN_CHALLENGE, issueCertificateForRegisteredPerson, seedDemoStaff, signChallenge } from './modules/identity/index.ts';
 
 const HELP = `Urtuu: a platform for a country's digital public services.
 
@@ -42,12 +44,20 @@ Commands:
   exchange keygen --out FILE
                    Make a key pair for a member's system; prints the public key
                    to register on the exchange.
+  identity person-cert --register-number RN --out DIR
+                   Development: issue a key and a signing certificate from the
+                   citizen CA for a person in the population register; writes
+                   DIR/RN.key, DIR/RN.crt and DIR/citizen-ca.crt.
+  identity sign --key FILE --challenge TEXT
+                   Sign a login challenge with a personal key; prints the
+                   signature (ECDSA-SHA256, DER, base64url) to paste.
 ${DCC_HELP}
   help             Show this text.
 
 Environment: PORT, HOST, BASE_URL, DATABASE_URL (PostgreSQL; otherwise the
 embedded database in DATA_DIR, default ./data), DATA_DIR, DEV_LOGIN,
-SESSION_SECRET, LOG_LEVEL, TRUST_PROXY, CACHE_TTL_MS.`;
+SESSION_SECRET, LOG_LEVEL, TRUST_PROXY, CACHE_TTL_MS, SIGNATURE_LOGIN_CAS (a PEM
+file of CAs trusted for signature sign-in besides the citizen CA).`;
 
 async function main(argv: string[]): Promise<number> {
   const [command = 'help', ...rest] = argv;
@@ -72,6 +82,9 @@ async function main(argv: string[]): Promise<number> {
       id: { type: 'string' },
       address: { type: 'string' },
       host: { type: 'string', multiple: true },
+      'register-number': { type: 'string' },
+      key: { type: 'string' },
+      challenge: { type: 'string' },
     },
     allowPositionals: true,
   });
@@ -210,6 +223,53 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
+  if (command === 'identity' && positionals[0] === 'person-cert') {
+    if (!values['register-number'] || !values.out) {
+      console.error('usage: urtuu identity person-cert --register-number RN --out DIR');
+      return 2;
+    }
+    const config = loadConfig(process.env, { logLevel: process.env.LOG_LEVEL ?? 'warn' });
+    // Whoever runs this could sign in as anyone: a test CA's tool, never a production one.
+    if (config.env === 'production') {
+      console.error('identity person-cert issues test certificates and is refused when NODE_ENV=production.');
+      return 2;
+    }
+    const app = await buildApp(config);
+    try {
+      const issued = await issueCertificateForRegisteredPerson(app.ctx, app.identity.identity, values['register-number']);
+      mkdirSync(values.out, { recursive: true });
+      const file = (name: string) => path.join(values.out!, name);
+      writeFileSync(file(`${issued.registerNumber}.crt`), issued.certificatePem);
+      writeFileSync(file(`${issued.registerNumber}.key`), issued.privateKeyPem, { mode: 0o600 });
+      writeFileSync(file('citizen-ca.crt'), issued.caPem);
+      console.log(`Certificate for ${issued.registerNumber} written to ${file(`${issued.registerNumber}.crt`)}, its key to ${file(`${issued.registerNumber}.key`)} (keep it secret).`);
+      console.log(`Sign a login challenge with:\n\n  npx urtuu identity sign --key ${file(`${issued.registerNumber}.key`)} --challenge CHALLENGE`);
+      return 0;
+    } catch (error) {
+      // Unknown, deceased or under-age people are refused with the catalogue's words, not a stack.
+      if (error instanceof AppError && error.status < 500) {
+        console.error(error.text('en'));
+        return 1;
+      }
+      throw error;
+    } finally {
+      await app.close();
+    }
+  }
+
+  if (command === 'identity' && positionals[0] === 'sign') {
+    if (!values.key || !values.challenge) {
+      console.error('usage: urtuu identity sign --key FILE --challenge TEXT');
+      return 2;
+    }
+    if (!LOGIN_CHALLENGE.test(values.challenge)) {
+      console.error('This is not a login challenge (they look like urtuu-login.xxxx); refusing to sign it with your key.');
+      return 2;
+    }
+    console.log(signChallenge(readFileSync(values.key, 'utf8'), values.challenge));
+    return 0;
+  }
+
   if (command === 'start') {
     const demo = values.demo;
     const port = values.port === undefined ? undefined : Number(values.port);
@@ -220,6 +280,7 @@ async function main(argv: string[]): Promise<number> {
       ...(port !== undefined && Number.isInteger(port) ? { port } : {}),
     });
     const app = await buildApp(config);
+    let demoStaff: { registerNumber: string; label: string }[] = [];
     if (demo) {
       const { rows } = await app.ctx.db.query<{ n: number }>('SELECT count(*)::int AS n FROM catalog.services');
       if (Number(rows[0]?.n ?? 0) === 0) {
@@ -236,12 +297,17 @@ async function main(argv: string[]): Promise<number> {
       }
       const people = await app.ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM registries.records WHERE registry_id = 'population'`);
       if (Number(people.rows[0]?.n ?? 0) === 0) await seedPopulation(app, 1000, '1');
+      demoStaff = await seedDemoStaff(app.ctx.db, [DEMO_CITIZEN.registerNumber]);
     }
     const address = await app.server.listen({ port: config.port, host: config.host });
     const shown = config.baseUrl || address;
     console.log(`\nUrtuu is running on ${config.databaseUrl ? 'PostgreSQL' : `the embedded database (${config.dataDir})`}.`);
     console.log(`Open ${shown}/mn (Монгол) or ${shown}/en (English). API: ${shown}/docs`);
-    if (config.devLogin) console.log(`Development sign-in is ON: ${shown}/en/sign-in (never enable it in production).`);
+    if (config.devLogin) {
+      console.log(`Development sign-in is ON: ${shown}/en/sign-in (never enable it in production).`);
+      console.log(`National login: sign in with register number ${DEMO_CITIZEN.registerNumber} (a citizen); the code "sent" to the phone is on ${shown}/en/dev/outbox.`);
+      for (const staff of demoStaff) console.log(`  ${staff.registerNumber}: ${staff.label}`);
+    }
     let closing = false;
     const stop = async (signal: string) => {
       if (closing) return;

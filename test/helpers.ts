@@ -1,5 +1,6 @@
 // Shared set-up for tests: an app on a fresh database (in-memory PGlite by default, a new
 // PostgreSQL database per test file when DATABASE_URL is set), and signed-in requests.
+import { createServer } from 'node:net';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp, type App } from '../src/app.ts';
 import { CSRF_COOKIE, SESSION_COOKIE, csrfTokenFor, encodeSession, type Principal } from '../src/kernel/auth.ts';
@@ -68,4 +69,16 @@ export function form(fields: Record<string, string | string[] | number>, csrf?: 
   }
   if (csrf) params.append('_csrf', csrf);
   return { payload: params.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } };
+}
+
+/** A free local port, for an app whose public address (and so its OpenID issuer) must be known before it is built. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }

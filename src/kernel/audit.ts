@@ -37,7 +37,8 @@ export function createAudit(db: Queryable): Audit {
           entry.action,
           entry.subjectType,
           entry.subjectId,
-          JSON.stringify(entry.details ?? {}),
+          // Both people: whoever acts for another is recorded with whom they act for.
+          JSON.stringify(actor?.actingFor ? { ...(entry.details ?? {}), actingFor: { kind: actor.actingFor.kind, registerNumber: actor.actingFor.registerNumber, basis: actor.actingFor.basis } } : (entry.details ?? {})),
           requestId ?? null,
         ],
       );

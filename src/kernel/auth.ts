@@ -1,5 +1,5 @@
-// Who is making a request, and what they may do. A session is a signed cookie naming the principal;
-// until the national login lands, principals come from the development sign-in only. Guards are
+// Who is making a request, and what they may do. A session is a signed cookie naming the principal,
+// who comes from the national login (modules/identity) or, in development, the development sign-in. Guards are
 // real: every protected route declares the roles it admits, and the authorization matrix tests
 // (`*.scopes.test.ts`) call every route as every role.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
@@ -17,8 +17,14 @@ export interface Principal {
   roles: Role[];
   /** The agency an official works for; null for citizens and platform administrators. */
   agencyId: string | null;
-  /** A citizen's register number. */
+  /** The register number whose affairs this session handles: the person's own, or whom they act for. */
   registerNumber?: string;
+  /** The national-login session behind this cookie (absent for the development sign-in). */
+  sessionId?: string;
+  /** Set when the person acts for someone else: a child, a company they direct, a grantor of a power of attorney. */
+  actingFor?: { kind: 'person' | 'organisation'; registerNumber: string; name: string; basis: string };
+  /** The register number of the person at the keyboard, when acting for someone else. */
+  actorRegisterNumber?: string;
 }
 
 export const SESSION_COOKIE = 'urtuu_session';

@@ -87,6 +87,137 @@ export const errorCatalogue = {
     mn: 'Бичлэг бүртгэлийн схемд нийцэхгүй байна: {detail}',
     en: 'The record does not match the registry’s schema: {detail}',
   },
+  REGISTER_NUMBER_INVALID: {
+    status: 400,
+    mn: 'Регистрийн дугаараа 2 үсэг, 8 оронтой тоогоор бичнэ үү (жишээ нь УБ90051428). Гадаадын иргэн бол Ф үсэг, 12 оронтой тоо.',
+    en: 'Enter your register number as 2 letters and 8 digits (for example УБ90051428). Foreign residents: Ф and 12 digits.',
+  },
+  LOGIN_UNKNOWN_PERSON: {
+    status: 400,
+    mn: 'Энэ регистрийн дугаараар нэвтрэх боломжгүй. Дугаараа шалгана уу, эсвэл ойрын үйлчилгээний төвд хандана уу.',
+    en: 'You cannot sign in with this register number. Check the number, or visit a service centre.',
+  },
+  LOGIN_MINOR: {
+    status: 403,
+    mn: '{age} наснаас доош хүүхэд ганцаараа нэвтрэх боломжгүй. Эцэг эх тань өөрийн нэрээр нэвтэрч, таны өмнөөс үйлчилгээ авна.',
+    en: 'Children under {age} cannot sign in on their own. A parent can sign in and act for you.',
+  },
+  LOGIN_NO_MOBILE: {
+    status: 400,
+    mn: 'Таны бүртгэлд гар утасны дугаар алга. Өөр аргаар нэвтэрнэ үү, эсвэл дугаараа үйлчилгээний төвд бүртгүүлнэ үү.',
+    en: 'No mobile number is registered for you. Choose another way to sign in, or register your number at a service centre.',
+  },
+  LOGIN_TOO_MANY_CODES: {
+    status: 429,
+    mn: 'Нэг цагт хэт олон код илгээлээ. Цагийн дараа дахин оролдоно уу, эсвэл өөр аргаар нэвтэрнэ үү.',
+    en: 'Too many codes were sent this hour. Try again in an hour, or choose another way to sign in.',
+  },
+  LOGIN_CODE_FORMAT: { status: 400, mn: 'Код 6 оронтой тоо байна.', en: 'The code is 6 digits.' },
+  LOGIN_CODE_WRONG: {
+    status: 400,
+    mn: 'Код буруу байна. Дахин {left} удаа оролдох боломжтой.',
+    en: 'The code is not right. You have {left} more tries.',
+  },
+  LOGIN_CODE_EXPIRED: { status: 400, mn: 'Кодын хугацаа дууссан. Шинэ код авна уу.', en: 'The code has expired. Ask for a new one.' },
+  LOGIN_CODE_LOCKED: {
+    status: 400,
+    mn: 'Буруу код олон удаа орууллаа. Шинэ код авна уу.',
+    en: 'Too many wrong codes. Ask for a new one.',
+  },
+  LOGIN_CODE_NONE: { status: 400, mn: 'Энэ кодыг ашигласан эсвэл илгээгээгүй байна. Шинэ код авна уу.', en: 'This code has been used or was never sent. Ask for a new one.' },
+  LOGIN_LOCKED: {
+    status: 429,
+    mn: 'Амжилтгүй оролдлого олон байсан тул нэвтрэлтийг {minutes} минут түр хаалаа.',
+    en: 'Too many failed attempts: signing in is paused for {minutes} minutes.',
+  },
+  LOGIN_EXPIRED: {
+    status: 400,
+    mn: 'Нэвтрэх хугацаа дууссан эсвэл өөр хөтчөөс эхэлсэн байна. Дахин эхлүүлнэ үү.',
+    en: 'This sign-in has expired or was started in another browser. Start again.',
+  },
+  LOGIN_NOT_REPRESENTED: {
+    status: 403,
+    mn: 'Та энэ хүн эсвэл байгууллагын өмнөөс үйлдэл хийх эрхгүй байна (итгэмжлэлийн хугацаа дууссан байж магадгүй).',
+    en: 'You may not act for this person or organisation (a power of attorney may have expired).',
+  },
+  LOGIN_QR_WRONG_PERSON: {
+    status: 403,
+    mn: 'Энэ нэвтрэлтийг өөр хүн эхлүүлсэн байна. Зөвхөн өөрийн нэвтрэлтийг баталгаажуулна уу.',
+    en: 'Someone else started this sign-in. Approve only your own.',
+  },
+  LOGIN_SIGNATURE_INVALID: {
+    status: 400,
+    mn: 'Тоон гарын үсэг баталгаажсангүй: {reason}',
+    en: 'The digital signature could not be verified: {reason}',
+  },
+  OIDC_CLIENT_INVALID: {
+    status: 400,
+    mn: 'Харилцагч системийн бүртгэл буруу байна: {detail}',
+    en: 'The relying party registration is not valid: {detail}',
+  },
+  STAFF_INVALID: { status: 400, mn: 'Ажилтны мэдээлэл буруу байна: {detail}', en: 'The staff entry is not valid: {detail}' },
+  POWER_INVALID: { status: 400, mn: 'Итгэмжлэлийн мэдээлэл буруу байна: {detail}', en: 'The power of attorney is not valid: {detail}' },
+  SESSION_NOT_FOUND: { status: 404, mn: 'Ийм нэвтрэлт олдсонгүй.', en: 'There is no such session.' },
+  LOGIN_QR_EXPIRED: {
+    status: 410,
+    mn: 'QR кодын хугацаа дууссан (5 минут). Шинэ код үүсгэж дахин эхлүүлнэ үү.',
+    en: 'This QR code has expired (it works for 5 minutes). Make a new one and start again.',
+  },
+  LOGIN_QR_DECIDED: {
+    status: 409,
+    mn: 'Энэ нэвтрэлтийг аль хэдийн зөвшөөрсөн эсвэл татгалзсан байна.',
+    en: 'This sign-in has already been approved or refused.',
+  },
+  DEVICE_KEY_INVALID: {
+    status: 400,
+    mn: 'Төхөөрөмжийн түлхүүр буруу байна: {detail}',
+    en: 'The device key is not valid: {detail}',
+  },
+  DEVICE_UNKNOWN: {
+    status: 403,
+    mn: 'Энэ төхөөрөмж таны нэр дээр бүртгэлгүй эсвэл хасагдсан байна.',
+    en: 'This device is not registered to you, or it has been removed.',
+  },
+  DEVICE_LIMIT: {
+    status: 409,
+    mn: 'Та {limit} хүртэл төхөөрөмж бүртгэх боломжтой. Хэрэглэхгүй төхөөрөмжөө хасна уу.',
+    en: 'You can register up to {limit} devices. Remove one you no longer use.',
+  },
+  BANK_NOT_AVAILABLE: {
+    status: 404,
+    mn: 'Энэ банкаар нэвтрэх боломжгүй байна. Өөр аргаар нэвтэрнэ үү.',
+    en: 'Signing in with this bank is not available. Choose another way to sign in.',
+  },
+  BANK_ANSWER_INVALID: {
+    status: 400,
+    mn: 'Банкнаас ирсэн хариуг баталгаажуулж чадсангүй. Банкаа дахин сонгож оролдоно уу.',
+    en: 'We could not verify the answer from your bank. Choose your bank and try again.',
+  },
+  BANK_ANSWER_EXPIRED: {
+    status: 400,
+    mn: 'Банкнаас ирсэн хариуны хугацаа дууссан байна. Банкаа дахин сонгож оролдоно уу.',
+    en: 'The answer from your bank has expired. Choose your bank and try again.',
+  },
+  BANK_ANSWER_USED: {
+    status: 400,
+    mn: 'Банкнаас ирсэн энэ хариуг аль хэдийн ашигласан байна. Банкаа дахин сонгож оролдоно уу.',
+    en: 'This answer from your bank has already been used. Choose your bank and try again.',
+  },
+  BANK_STATE_MISMATCH: {
+    status: 400,
+    mn: 'Банкнаас ирсэн хариу энэ нэвтрэлтэд хамаарахгүй эсвэл хугацаа нь дууссан байна. Банкаа дахин сонгоно уу.',
+    en: 'The answer from your bank does not belong to this sign-in, or it has expired. Choose your bank again.',
+  },
+  BANK_WRONG_PERSON: {
+    status: 403,
+    mn: 'Энэ банкны данс өөр хүнийх байна. Өөрийн дансаар нэвтэрнэ үү.',
+    en: 'This bank account belongs to someone else. Sign in with your own bank account.',
+  },
+  BANK_CANCELLED: {
+    status: 400,
+    mn: 'Банкны нэвтрэлт цуцлагдсан. Дахин оролдох эсвэл өөр аргаар нэвтэрнэ үү.',
+    en: 'Signing in at your bank was cancelled. Try again or choose another way to sign in.',
+  },
   RATE_LIMITED: { status: 429, mn: 'Хэт олон хүсэлт илгээлээ. Түр хүлээгээд дахин оролдоно уу.', en: 'Too many requests. Wait a moment and try again.' },
   INTERNAL: {
     status: 500,

@@ -107,9 +107,10 @@ describe('kernel HTTP', () => {
   it('keeps the development sign-in off unless enabled', async () => {
     const closed = await testApp({ seed: false, devLogin: false });
     try {
-      const response = await closed.server.inject({ url: '/en/sign-in' });
-      assert.equal(response.statusCode, 404);
-      assert.match(response.body, /Development sign-in is not enabled/);
+      // Signing in is then the national login.
+      const response = await closed.server.inject({ url: '/en/sign-in?returnTo=/en/my' });
+      assert.equal(response.statusCode, 303);
+      assert.equal(response.headers.location, '/en/sign-in/national?returnTo=%2Fen%2Fmy');
       const post = await closed.as(null, { method: 'POST', url: '/en/sign-in', ...form({ persona: 'dev-platform-admin' }, closed.csrf) });
       assert.equal(post.statusCode, 404);
       assert.equal(post.cookies.find((c) => c.name === 'urtuu_session'), undefined);

@@ -1,5 +1,5 @@
-// Development sign-in: pick a role and act as it. It exists so the back office can be used and
-// tested before the national login lands, and it is off unless DEV_LOGIN=true (or `npm start`'s
+// Development sign-in: pick a role and act as it, beside the national login. It exists so every
+// role can be tried without registry data and staff records, and it is off unless DEV_LOGIN=true (or `npm start`'s
 // demo mode); it refuses to run with NODE_ENV=production (see config.ts).
 import type { FastifyInstance } from 'fastify';
 import { SESSION_COOKIE, encodeSession, type Principal } from '../kernel/auth.ts';
@@ -27,9 +27,13 @@ export function safeReturnTo(value: unknown): string | undefined {
 export function registerDevSignIn(app: FastifyInstance, ctx: AppContext): void {
   const secure = ctx.config.baseUrl.startsWith('https:');
 
+  // Without the development sign-in, "sign in" is the national login.
   page(app, 'GET', '/sign-in', {}, async (request, reply) => {
-    if (!ctx.config.devLogin) throw new AppError('DEV_LOGIN_DISABLED');
     const query = request.query as Record<string, unknown>;
+    if (!ctx.config.devLogin) {
+      const returnTo = safeReturnTo(query.returnTo);
+      return reply.redirect(`/${request.lang}/sign-in/national${returnTo ? `?returnTo=${encodeURIComponent(returnTo)}` : ''}`, 303);
+    }
     return reply.page(
       'web/views/dev-sign-in.njk',
       { personas: DEV_PERSONAS, returnTo: safeReturnTo(query.returnTo) ?? '' },
@@ -62,8 +66,4 @@ export function registerDevSignIn(app: FastifyInstance, ctx: AppContext): void {
     return reply.redirect(safeReturnTo(body.returnTo) ?? fallback, 303);
   });
 
-  page(app, 'POST', '/sign-out', {}, async (request, reply) => {
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return reply.redirect(`/${request.lang}`, 303);
-  });
 }

@@ -107,7 +107,8 @@ export function sendPage(
     errorList: errors.map((error) => ({ text: error.message, href: `#${error.field}` })),
     fieldError: (field: string) => {
       const found = errors.find((error) => error.field === field);
-      return found ? { text: found.message } : undefined;
+      // The hidden "Error:" before each message is read out in the page's language too.
+      return found ? { text: found.message, visuallyHiddenText: request.t('errors.titlePrefix').replace(/:$/, '') } : undefined;
     },
     languages: LANGS.map((code) => ({
       text: LANG_NAMES[code],
@@ -128,4 +129,27 @@ export function sendPage(
     .header('content-type', 'text/html; charset=utf-8')
     .header('content-language', lang)
     .send(html);
+}
+
+/** Renders a page outside a Fastify request (pages another framework serves, e.g. the OpenID provider's). */
+export function renderStandalone(renderer: Renderer, source: PageContextSource, lang: Lang, t: (key: string, params?: Record<string, string | number>) => string, template: string, data: Record<string, unknown>, title: string): string {
+  const siteName = t('site.name');
+  return renderer.render(template, {
+    ...data,
+    lang,
+    t,
+    cspNonce: '',
+    css: source.assets.css,
+    principal: null,
+    devLogin: source.config.devLogin,
+    baseUrl: source.config.baseUrl,
+    pagePath: '/',
+    csrf: () => '',
+    pageTitle: `${title} – ${siteName}`,
+    errors: [],
+    errorList: [],
+    fieldError: () => undefined,
+    languages: LANGS.map((code) => ({ text: LANG_NAMES[code], lang: code, href: `/${code}`, current: code === lang })),
+    alternates: [],
+  });
 }

@@ -46,6 +46,16 @@ export function fetchTransport(baseUrl: string): Transport {
   };
 }
 
+/** Sends requests into a Fastify server of this process without a network, as fetch would over one. */
+export function injectTransport(server: { inject(options: Record<string, unknown>): Promise<{ statusCode: number; headers: Record<string, unknown>; rawPayload: Buffer }> }, remoteAddress = '127.0.0.1'): Transport {
+  return async (request) => {
+    const response = await server.inject({ method: request.method, url: request.url, headers: request.headers, remoteAddress, ...(request.body ? { payload: request.body } : {}) });
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(response.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : String(value);
+    return { status: response.statusCode, headers, body: response.rawPayload };
+  };
+}
+
 /** The path of a service on the exchange: /r1/INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICE. */
 export function servicePath(serviceId: string): string {
   const parts = serviceId.split('/');

@@ -155,7 +155,7 @@ export async function registerExchange(app: FastifyInstance, ctx: AppContext, ex
 }
 
 export type { Exchange, ExchangeRequest, ExchangeResponse, ProviderHandler, ProviderRequest, ProviderResponse, ConsentCodeDelivery } from './service.ts';
-export { ExchangeClient, fetchTransport, servicePath, type Transport } from './client.ts';
+export { ExchangeClient, fetchTransport, injectTransport, servicePath, type Transport } from './client.ts';
 export { exchangeCa, issueNodeCertificate, startNodeListener } from './node.ts';
 export { exchangeRequest, send as sendExchangeResponse } from './routes.ts';
 export type { ServiceId } from './identifiers.ts';

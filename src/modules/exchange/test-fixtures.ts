@@ -3,7 +3,7 @@
 import type { App } from '../../app.ts';
 import { generateKeyPair } from '../../kernel/pki.ts';
 import { generatePopulation, loadRecords } from '../registries/index.ts';
-import { ExchangeClient, type Transport } from './client.ts';
+import { ExchangeClient, injectTransport as serverTransport, type Transport } from './client.ts';
 
 /** Loads `people` synthetic persons (the demo citizen first) with their families' records. */
 export async function seedPeople(app: App, people = 40, seed = 'exchange-tests'): Promise<void> {
@@ -12,12 +12,7 @@ export async function seedPeople(app: App, people = 40, seed = 'exchange-tests')
 
 /** Sends requests into the app without a network, as fetch would over one. */
 export function injectTransport(app: App, remoteAddress = '127.0.0.1'): Transport {
-  return async (request) => {
-    const response = await app.server.inject({ method: request.method as 'GET', url: request.url, headers: request.headers, remoteAddress, ...(request.body ? { payload: request.body } : {}) });
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(response.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : String(value);
-    return { status: response.statusCode, headers, body: response.rawPayload };
-  };
+  return serverTransport(app.server as never, remoteAddress);
 }
 
 export interface OutsideMember {

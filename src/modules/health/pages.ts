@@ -119,7 +119,7 @@ export async function healthPages(app: FastifyInstance, health: Health): Promise
 
   const citizenOnly = async (request: FastifyRequest) => {
     if (!request.principal) throw new AppError('UNAUTHENTICATED');
-    if (request.principal.kind !== 'citizen' || !request.principal.registerNumber) throw new AppError('FORBIDDEN');
+    if (!request.principal.roles.includes('citizen') || !request.principal.registerNumber) throw new AppError('FORBIDDEN');
     return request.principal.registerNumber;
   };
 

@@ -71,7 +71,7 @@ export interface AgencyNames {
  * Publishes every registry service on the exchange under the owning agency's member, and lets the
  * platform's portal call them (with the person's consent, which the exchange checks).
  */
-export async function publishRegistryServices(exchange: Exchange, agencies: AgencyNames, portalSubsystem: string): Promise<void> {
+export async function publishRegistryServices(exchange: Exchange, agencies: AgencyNames, platformClients: string[]): Promise<void> {
   const platformMember = `${exchange.instance}/GOV/ema`;
   const registriesSubsystem = await exchange.admin.upsertSubsystem({ memberId: platformMember, subsystemCode: 'registries', name: { mn: 'Бүртгэлийн сангууд', en: 'Registries' } });
   await exchange.admin.upsertService({
@@ -114,7 +114,7 @@ export async function publishRegistryServices(exchange: Exchange, agencies: Agen
         },
       },
     });
-    await exchange.admin.grant({ serviceId, clientId: portalSubsystem, method: 'GET', path: '/*', grantedBy: 'platform' });
+    for (const clientId of platformClients) await exchange.admin.grant({ serviceId, clientId, method: 'GET', path: '/*', grantedBy: 'platform' });
   }
 }
 

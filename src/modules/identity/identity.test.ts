@@ -1,0 +1,317 @@
+// The national login end to end: a real OpenID Connect client (openid-client, over HTTP) runs the
+// code flow with PKCE against the provider; people sign in with a code sent to their phone, act for
+// a child or a company, consent to share registry data (read through the exchange and logged), and
+// see and end their sessions. Each attack in the issue is refused with a clear message.
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import * as client from 'openid-client';
+import { freePort, testApp, type TestApp } from '../../../test/helpers.ts';
+import { DEMO_CITIZEN } from '../registries/index.ts';
+import { seedPeople } from '../exchange/test-fixtures.ts';
+import { decodeSession } from '../../kernel/auth.ts';
+import { ageOn } from './service.ts';
+import * as store from './store.ts';
+import { TestBrowser, lastCode, uidOf } from './test-fixtures.ts';
+
+const CITIZEN = DEMO_CITIZEN.registerNumber;
+
+describe('national login', () => {
+  let app: TestApp;
+  let base: string;
+  let mobile: string;
+
+  before(async () => {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    app = await testApp({ seed: false, config: { baseUrl: base } });
+    await seedPeople(app, 60);
+    await app.server.listen({ port, host: '127.0.0.1' });
+    mobile = (await app.identity.identity.deps.person(CITIZEN))!.mobile!;
+  });
+  after(async () => app.close());
+  // Each test starts with no lockouts and no codes counted against this hour's limit.
+  beforeEach(async () => {
+    await app.ctx.db.query(`DELETE FROM identity.lockouts`);
+    await app.ctx.db.query(`UPDATE identity.login_codes SET created_at = created_at - interval '2 hours'`);
+  });
+
+  /** Register number → method → code; returns the browser at the step after the code. */
+  async function signInWithCode(browser: TestBrowser, start: string, registerNumber = CITIZEN) {
+    const first = await browser.go('GET', start);
+    const uid = uidOf(first.url);
+    await browser.go('POST', `/en/login/${uid}`, { registerNumber });
+    await browser.go('POST', `/en/login/${uid}/methods`, { method: 'sms' });
+    const person = await app.identity.identity.deps.person(registerNumber);
+    const code = await lastCode(app, person!.mobile!);
+    const next = await browser.go('POST', `/en/login/${uid}/sms`, { code });
+    return { uid, ...next };
+  }
+
+  it('publishes discovery with code flow, PKCE S256 and the data scopes', async () => {
+    const response = await fetch(`${base}/oidc/.well-known/openid-configuration`);
+    assert.equal(response.status, 200);
+    const discovery = (await response.json()) as Record<string, unknown>;
+    assert.equal(discovery.issuer, `${base}/oidc`);
+    assert.deepEqual(discovery.response_types_supported, ['code']);
+    assert.deepEqual(discovery.code_challenge_methods_supported, ['S256']);
+    assert.ok((discovery.scopes_supported as string[]).includes('address'));
+    assert.ok(String(discovery.end_session_endpoint).endsWith('/oidc/session/end'));
+    const jwks = (await (await fetch(String(discovery.jwks_uri))).json()) as { keys: { kty: string; d?: string }[] };
+    assert.ok(jwks.keys.length >= 1);
+    assert.ok(jwks.keys.every((key) => key.d === undefined), 'no private parts published');
+  });
+
+  it('signs a citizen in to the portal with a code to her phone, as herself or for her child', async () => {
+    const browser = new TestBrowser(app);
+    const { uid, url, response } = await signInWithCode(browser, '/en/sign-in/national?returnTo=/en/my');
+    // She has children under 18: she is asked whom she acts for.
+    assert.match(url, new RegExp(`/en/login/${uid}/acting$`));
+    assert.match(response.body, /Who are you acting for\?/);
+    const done = await browser.go('POST', `/en/login/${uid}/acting`, { actingFor: 'self' });
+    assert.equal(new URL(done.url).pathname, '/en/my');
+    assert.equal(done.response.statusCode, 200);
+    assert.match(done.response.body, /My details/);
+    assert.match(done.response.body, new RegExp(CITIZEN));
+    // Her ID card details, read through the exchange as the portal, and that read is hers to see.
+    assert.match(done.response.body, /Your ID card details/);
+    assert.match(done.response.body, /Civil ID number/);
+    await app.exchange.flush();
+    assert.ok((await app.exchange.accessLog(CITIZEN, 50)).some((row) => String(row.client).endsWith('/portal') && row.status === 200), 'the portal’s read is logged');
+    assert.ok(browser.visited.includes('GET /auth/callback'));
+
+    // The child, through the parent.
+    const second = new TestBrowser(app);
+    const again = await signInWithCode(second, '/en/sign-in/national?returnTo=/en/my');
+    const child = /value="(parent:[^"]+)"/.exec(again.response.body)?.[1];
+    assert.ok(child, 'a child is offered');
+    const asParent = await second.go('POST', `/en/login/${again.uid}/acting`, { actingFor: child });
+    assert.equal(asParent.response.statusCode, 200);
+    assert.match(asParent.response.body, /acting for/i, 'pages say whom the person acts for');
+  });
+
+  it('runs the code flow with PKCE for an outside relying party with openid-client, with consent to registry data', async () => {
+    const registration = await app.as('dev-platform-admin', {
+      method: 'POST',
+      url: '/api/v1/identity/clients',
+      payload: { clientId: 'khan-bank', name: { mn: 'Хаан банк', en: 'Khan Bank' }, redirectUris: [`${base}/bank/callback`], scopes: ['openid', 'profile', 'register_number', 'address'] },
+    });
+    assert.equal(registration.statusCode, 201, registration.body);
+    const secret = registration.json<{ clientSecret: string }>().clientSecret;
+    const config = await client.discovery(new URL(`${base}/oidc`), 'khan-bank', secret, undefined, { execute: [client.allowInsecureRequests] });
+    const verifier = client.randomPKCECodeVerifier();
+    const state = client.randomState();
+    const nonce = client.randomNonce();
+    const authorize = client.buildAuthorizationUrl(config, { redirect_uri: `${base}/bank/callback`, scope: 'openid profile register_number address', code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', state, nonce });
+
+    const browser = new TestBrowser(app);
+    const signedIn = await signInWithCode(browser, authorize.href);
+    const consent = await browser.go('POST', `/en/login/${signedIn.uid}/acting`, { actingFor: 'self' });
+    assert.match(consent.response.body, /Let Khan Bank see your information\?/);
+    assert.match(consent.response.body, /Your registered address/);
+    const back = await browser.go('POST', `/en/login/${uidOf(consent.url)}/consent`, { decision: 'allow' });
+    const callback = new URL(back.url);
+    assert.equal(callback.pathname, '/bank/callback');
+    assert.equal(callback.searchParams.get('state'), state);
+
+    const tokens = await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce, idTokenExpected: true });
+    const claims = tokens.claims()!;
+    assert.equal(claims.register_number, CITIZEN);
+    assert.equal(claims.given_name, DEMO_CITIZEN.givenName);
+    assert.deepEqual(claims.amr, ['otp', 'sms']);
+    const userinfo = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
+    const address = userinfo.address as { formatted: string; country: string } | undefined;
+    assert.ok(address?.formatted, JSON.stringify(userinfo));
+    assert.equal(address.country, 'MN');
+
+    // The read went through the exchange under her consent, and she can see it.
+    const grantsOf = (await store.grantConsentsOf(app.ctx.db, CITIZEN)).map((row) => row.consent_id);
+    await app.exchange.flush();
+    const access = await app.exchange.accessLog(CITIZEN, 20);
+    assert.ok(access.some((row) => String(row.client).endsWith('/identity') && row.status === 200 && row.consent_id === grantsOf[0]), 'logged as the national login reading for the bank, under her consent');
+
+    // A code works once.
+    await assert.rejects(client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce }));
+
+    // She revokes the bank's access: the grant, its tokens and the exchange consent go.
+    const grants = await store.grantConsentsOf(app.ctx.db, CITIZEN);
+    assert.equal(grants.length, 1);
+    // Single sign-on: the same browser enters the portal without signing in again.
+    const portal = await browser.go('GET', '/en/sign-in/national?returnTo=/en/my/sign-ins');
+    assert.equal(new URL(portal.url).pathname, '/en/my/sign-ins');
+    assert.match(portal.response.body, /Khan Bank/);
+    const revoke = await browser.go('POST', `/en/my/sign-ins/grants/${grants[0]!.grant_id}/revoke`, {});
+    assert.equal(new URL(revoke.url).pathname, '/en/my/sign-ins');
+    await assert.rejects(client.fetchUserInfo(config, tokens.access_token, claims.sub));
+    const consents = await app.exchange.consentsOf(CITIZEN);
+    assert.ok(consents.find((row) => row.id === grants[0]!.consent_id)?.withdrawn_at, 'the exchange consent is withdrawn');
+  });
+
+  it('refuses a relying party without PKCE, an unregistered redirect, and a refused consent', async () => {
+    const browser = new TestBrowser(app);
+    const noPkce = await browser.request('GET', `/oidc/auth?client_id=urtuu-portal&response_type=code&scope=openid&redirect_uri=${encodeURIComponent(`${base}/auth/callback`)}&state=x`);
+    assert.equal(noPkce.statusCode, 303);
+    assert.match(String(noPkce.headers.location), /error=invalid_request/);
+    // An open redirect: the provider never sends the browser to an address it does not know.
+    const evil = await browser.request('GET', `/oidc/auth?client_id=urtuu-portal&response_type=code&scope=openid&redirect_uri=${encodeURIComponent('https://evil.example/steal')}&code_challenge=${'a'.repeat(43)}&code_challenge_method=S256&ui_locales=en`);
+    assert.equal(evil.statusCode, 400);
+    assert.ok(!String(evil.headers.location ?? '').includes('evil'));
+    assert.match(evil.body, /The sign-in request is not valid/);
+    // The portal's own return address is checked too.
+    const start = await browser.request('GET', '/en/sign-in/national?returnTo=//evil.example/x');
+    assert.equal(start.statusCode, 303);
+  });
+
+  it('refuses wrong, replayed and expired codes, and locks after repeated failures', async () => {
+    const browser = new TestBrowser(app);
+    const first = await browser.go('GET', '/en/sign-in/national');
+    const uid = uidOf(first.url);
+    await browser.go('POST', `/en/login/${uid}`, { registerNumber: CITIZEN });
+    await browser.go('POST', `/en/login/${uid}/methods`, { method: 'sms' });
+    const code = await lastCode(app, mobile);
+    const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+    const refused = await browser.request('POST', `/en/login/${uid}/sms`, { _csrf: app.csrf, code: wrong });
+    assert.equal(refused.statusCode, 400);
+    assert.match(refused.body, /The code is not right. You have 4 more tries/);
+    const format = await browser.request('POST', `/en/login/${uid}/sms`, { code: '12ab' });
+    assert.match(format.body, /The code is 6 digits/);
+    // Expired: the clock of the code is moved back.
+    await app.ctx.db.query(`UPDATE identity.login_codes SET expires_at = now() - interval '1 second' WHERE interaction = $1`, [uid]);
+    const expired = await browser.request('POST', `/en/login/${uid}/sms`, { code });
+    assert.match(expired.body, /The code has expired/);
+    // A fresh code works once; replaying it is refused.
+    await browser.request('POST', `/en/login/${uid}/sms/resend`, {});
+    const fresh = await lastCode(app, mobile);
+    const ok = await browser.request('POST', `/en/login/${uid}/sms`, { code: fresh });
+    assert.equal(ok.statusCode, 303);
+    const replay = await browser.request('POST', `/en/login/${uid}/sms`, { code: fresh });
+    assert.match(replay.body, /This code has been used or was never sent/);
+
+    // Brute force: five wrong guesses spend the code.
+    const other = new TestBrowser(app);
+    const start = await other.go('GET', '/en/sign-in/national');
+    const otherUid = uidOf(start.url);
+    await other.go('POST', `/en/login/${otherUid}`, { registerNumber: CITIZEN });
+    await other.go('POST', `/en/login/${otherUid}/methods`, { method: 'sms' });
+    const real = await lastCode(app, mobile);
+    const guess = String((Number(real) + 7) % 1_000_000).padStart(6, '0');
+    let last = '';
+    for (let i = 0; i < 5; i += 1) last = (await other.request('POST', `/en/login/${otherUid}/sms`, { code: guess })).body;
+    assert.match(last, /Too many wrong codes/);
+    const afterLock = await other.request('POST', `/en/login/${otherUid}/sms`, { code: real });
+    assert.match(afterLock.body, /Too many wrong codes|paused/);
+    await app.ctx.db.query(`DELETE FROM identity.lockouts`);
+  });
+
+  it('locks a person out after repeated failures across sign-ins', async () => {
+    const person = (await app.ctx.db.query<{ key: string }>(`SELECT key FROM registries.records WHERE registry_id = 'population' AND content ? 'mobile' AND key <> $1 ORDER BY key LIMIT 1`, [CITIZEN])).rows[0]!.key;
+    let body = '';
+    for (let round = 0; round < 3 && !/paused/.test(body); round += 1) {
+      const browser = new TestBrowser(app);
+      const start = await browser.go('GET', '/en/sign-in/national');
+      const uid = uidOf(start.url);
+      await browser.go('POST', `/en/login/${uid}`, { registerNumber: person });
+      await browser.go('POST', `/en/login/${uid}/methods`, { method: 'sms' });
+      for (let i = 0; i < 5 && !/paused/.test(body); i += 1) body = (await browser.request('POST', `/en/login/${uid}/sms`, { code: '000000' })).body;
+    }
+    assert.match(body, /signing in is paused for \d+ minutes/);
+    const browser = new TestBrowser(app);
+    const start = await browser.go('GET', '/en/sign-in/national');
+    const refused = await browser.request('POST', `/en/login/${uidOf(start.url)}`, { registerNumber: person });
+    assert.equal(refused.statusCode, 429);
+    await app.ctx.db.query(`DELETE FROM identity.lockouts`);
+  });
+
+  it('refuses a minor signing in alone, an unknown number and a malformed one, in the person’s language', async () => {
+    const { rows } = await app.ctx.db.query<{ key: string; birth: string }>(`SELECT key, content->>'birthDate' AS birth FROM registries.records WHERE registry_id = 'population' ORDER BY content->>'birthDate' DESC LIMIT 1`);
+    assert.ok(ageOn(rows[0]!.birth, new Date()) < 16, 'the youngest person is a child');
+    const browser = new TestBrowser(app);
+    const start = await browser.go('GET', '/en/sign-in/national');
+    const uid = uidOf(start.url);
+    const minor = await browser.request('POST', `/en/login/${uid}`, { registerNumber: rows[0]!.key });
+    assert.equal(minor.statusCode, 403);
+    assert.match(minor.body, /Children under 16 cannot sign in on their own/);
+    const unknown = await browser.request('POST', `/en/login/${uid}`, { registerNumber: 'ЯЯ99123199' });
+    assert.equal(unknown.statusCode, 400);
+    assert.match(unknown.body, /You cannot sign in with this register number/);
+    const mongolian = await browser.request('POST', `/mn/login/${uid}`, { registerNumber: 'abc' });
+    assert.equal(mongolian.statusCode, 400);
+    assert.match(mongolian.body, /Регистрийн дугаараа 2 үсэг, 8 оронтой тоогоор/);
+    await app.ctx.db.query(`DELETE FROM identity.lockouts`);
+  });
+
+  it('refuses a sign-in page from another browser (session fixation) and a form without its token (CSRF)', async () => {
+    const victim = new TestBrowser(app);
+    const start = await victim.go('GET', '/en/sign-in/national');
+    const uid = uidOf(start.url);
+    // An attacker who learnt the interaction id cannot use it: the binding cookie is missing.
+    const attacker = new TestBrowser(app);
+    const stolen = await attacker.request('POST', `/en/login/${uid}`, { registerNumber: CITIZEN });
+    assert.equal(stolen.statusCode, 400);
+    assert.match(stolen.body, /This sign-in has expired or was started in another browser/);
+    // A form post without the CSRF token is refused.
+    const forged = await app.server.inject({ method: 'POST', url: `/en/login/${uid}`, cookies: Object.fromEntries(victim.cookies), headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `registerNumber=${encodeURIComponent(CITIZEN)}` });
+    assert.equal(forged.statusCode, 403);
+    // Each sign-in gets a new portal session; the old cookie's session is not reused.
+    const one = new TestBrowser(app);
+    const a = await signInWithCode(one, '/en/sign-in/national');
+    await one.go('POST', `/en/login/${a.uid}/acting`, { actingFor: 'self' });
+    const firstSession = one.cookies.get('urtuu_session');
+    // Signing in again (single sign-on at the provider) still makes a new portal session.
+    const again = await one.go('GET', '/en/sign-in/national?returnTo=/en/my');
+    assert.equal(new URL(again.url).pathname, '/en/my');
+    assert.ok(firstSession && one.cookies.get('urtuu_session') && firstSession !== one.cookies.get('urtuu_session'));
+  });
+
+  it('lets a person act under a power of attorney only while it is valid', async () => {
+    const { rows } = await app.ctx.db.query<{ key: string }>(`SELECT key FROM registries.records WHERE registry_id = 'population' AND key <> $1 AND content->>'birthDate' < '1990-01-01' AND NOT content ? 'death' ORDER BY key LIMIT 1`, [CITIZEN]);
+    const grantor = rows[0]!.key;
+    const notary = { id: 'notary', name: 'Notary', kind: 'official' as const, roles: ['officer' as const], agencyId: 'notaries' };
+    const recorded = await app.as(notary, { method: 'POST', url: '/en/admin/powers-of-attorney', payload: new URLSearchParams({ _csrf: app.csrf, grantor, attorney: CITIZEN, notarialNumber: 'НТ-2026/118', validFrom: '2026-01-01', validUntil: '2099-12-31' }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    assert.equal(recorded.statusCode, 303, recorded.body.slice(0, 500));
+    const browser = new TestBrowser(app);
+    const signedIn = await signInWithCode(browser, '/en/sign-in/national');
+    assert.match(signedIn.response.body, /НТ-2026\/118/);
+    // The power ends while she is choosing: the choice is refused.
+    await app.ctx.db.query(`UPDATE identity.powers_of_attorney SET valid_until = '2020-12-31', valid_from = '2020-01-01' WHERE attorney = $1`, [CITIZEN]);
+    const refused = await browser.request('POST', `/en/login/${signedIn.uid}/acting`, { actingFor: `attorney:${grantor}` });
+    assert.equal(refused.statusCode, 403);
+    assert.match(refused.body, /You may not act for this person or organisation/);
+  });
+
+  it('shows open sessions and ends one from another device', async () => {
+    const laptop = new TestBrowser(app);
+    const a = await signInWithCode(laptop, '/en/sign-in/national');
+    await laptop.go('POST', `/en/login/${a.uid}/acting`, { actingFor: 'self' });
+    const phone = new TestBrowser(app);
+    const b = await signInWithCode(phone, '/en/sign-in/national');
+    await phone.go('POST', `/en/login/${b.uid}/acting`, { actingFor: 'self' });
+    const page = await phone.go('GET', '/en/my/sign-ins');
+    assert.equal(page.response.statusCode, 200);
+    assert.match(page.response.body, /this device/);
+    const laptopSession = decodeSession(app.config.sessionSecret, laptop.cookies.get('urtuu_session'))!.sessionId!;
+    assert.ok(page.response.body.includes(`/en/my/sign-ins/${laptopSession}/end`), 'the laptop is listed');
+    await phone.request('POST', `/en/my/sign-ins/${laptopSession}/end`, {});
+    const stillPhone = await phone.go('GET', '/en/my');
+    assert.equal(stillPhone.response.statusCode, 200);
+    const laptopNow = await laptop.request('GET', '/en/my');
+    assert.equal(laptopNow.statusCode, 401, 'the laptop is signed out');
+    const ids = [laptopSession];
+    // Someone else's session cannot be ended.
+    const stranger = await app.as('dev-citizen', { method: 'POST', url: `/en/my/sign-ins/${ids[0]}/end`, payload: new URLSearchParams({ _csrf: app.csrf }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    assert.equal(stranger.statusCode, 404);
+  });
+
+  it('signs out of the portal and of the provider', async () => {
+    const browser = new TestBrowser(app);
+    const a = await signInWithCode(browser, '/en/sign-in/national');
+    await browser.go('POST', `/en/login/${a.uid}/acting`, { actingFor: 'self' });
+    const out = await browser.go('POST', '/en/sign-out', {});
+    assert.match(out.response.body, /Sign out of every service/);
+    const action = /action="([^"]+)"/.exec(out.response.body.split('<main')[1] ?? '')?.[1];
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(out.response.body)?.[1];
+    assert.ok(action && xsrf);
+    const done = await browser.request('POST', action, { xsrf, logout: 'yes' });
+    assert.equal(done.statusCode, 303);
+    assert.equal((await browser.request('GET', '/en/my')).statusCode, 401);
+  });
+});

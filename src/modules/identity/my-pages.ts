@@ -1,0 +1,94 @@
+// A person's own pages about their sign-in: who the state says they are, whom they may act for,
+// their open sessions (each can be ended) and the services they let read their data (each can be
+// revoked, which also withdraws the exchange consent behind it). Also sign-out.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { SESSION_COOKIE, requireRole } from '../../kernel/auth.ts';
+import type { AppContext } from '../../kernel/context.ts';
+import { AppError } from '../../kernel/errors.ts';
+import { isUuid } from '../../kernel/ids.ts';
+import { page } from '../../web/index.ts';
+import type { Exchange } from '../exchange/index.ts';
+import { addressClaim, DATA_SCOPES } from './claims.ts';
+import type { PortalLogin } from './portal.ts';
+import { signOutTarget } from './portal.ts';
+import type { OidcProvider } from './provider.ts';
+import { displayName, maskMobile, type Identity } from './service.ts';
+import * as store from './store.ts';
+
+export function registerMyPages(app: FastifyInstance, ctx: AppContext, deps: { identity: Identity; oidc: OidcProvider; portal: PortalLogin; exchange: Exchange; readOwnIdCard(registerNumber: string): Promise<Record<string, unknown> | undefined> }): void {
+  const { identity, oidc, portal, exchange } = deps;
+  const citizen = { preHandler: requireRole('citizen') };
+
+  /** The person at the keyboard (not whom they act for): sessions and consents are theirs. */
+  const actorNumber = (request: FastifyRequest) => {
+    const number = request.principal?.actorRegisterNumber ?? request.principal?.registerNumber;
+    if (!number) throw new AppError('FORBIDDEN');
+    return number;
+  };
+
+  page(app, 'GET', '/my', citizen, async (request, reply) => {
+    const registerNumber = actorNumber(request);
+    const person = await identity.deps.person(registerNumber);
+    const representations = person ? await identity.representations(person) : [];
+    const staff = await store.rolesOf(ctx.db, registerNumber);
+    // What the population register holds, read through the exchange like any other read (and so listed on "who looked at my data").
+    const idCard = person ? await deps.readOwnIdCard(registerNumber).catch((error: unknown) => {
+      request.log.warn({ err: error }, 'own ID card read failed');
+      return undefined;
+    }) : undefined;
+    return reply.page('modules/identity/views/my-profile.njk', {
+      idCard: idCard ? { ...idCard, address: addressClaim(idCard) } : null,
+      person: person ? { ...person, name: displayName(person), mobile: person.mobile ? maskMobile(person.mobile) : null } : null,
+      registerNumber,
+      representations,
+      staff,
+      history: await store.loginHistory(ctx.db, registerNumber, 10),
+    }, { title: request.t('identity.my.title') });
+  });
+
+  const sessionsPage = async (request: FastifyRequest, reply: Parameters<Parameters<typeof page>[4]>[1], status = 200) => {
+    const registerNumber = actorNumber(request);
+    const sessions = await store.openSessions(ctx.db, registerNumber);
+    const grants = await store.grantConsentsOf(ctx.db, request.principal?.registerNumber ?? registerNumber);
+    const clients = new Map((await store.listClients(ctx.db)).map((client) => [client.client_id, client.name[request.lang]]));
+    return reply.page('modules/identity/views/my-sessions.njk', {
+      sessions: sessions.map((session) => ({ ...session, current: session.id === request.principal?.sessionId })),
+      grants: grants.map((grant) => ({ ...grant, client: clients.get(grant.client_id) ?? grant.client_id, titles: grant.scopes.map((scope) => DATA_SCOPES[scope]?.title[request.lang] ?? scope) })),
+    }, { status, title: request.t('identity.sessions.title') });
+  };
+
+  page(app, 'GET', '/my/sign-ins', citizen, async (request, reply) => sessionsPage(request, reply));
+
+  page(app, 'POST', '/my/sign-ins/:id/end', citizen, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    if (!isUuid(id) || !(await portal.endSession(actorNumber(request), id))) throw new AppError('SESSION_NOT_FOUND');
+    await ctx.audit.record(ctx.db, request.principal, { action: 'session.end', subjectType: 'session', subjectId: id }, request.id);
+    if (id === request.principal?.sessionId) {
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.redirect(`/${request.lang}`, 303);
+    }
+    return reply.redirect(`/${request.lang}/my/sign-ins`, 303);
+  });
+
+  page(app, 'POST', '/my/sign-ins/grants/:grantId/revoke', citizen, async (request, reply) => {
+    const { grantId } = request.params as { grantId: string };
+    const subject = request.principal?.registerNumber;
+    const granted = grantId.length <= 100 ? await store.findGrantConsent(ctx.db, grantId) : undefined;
+    if (!granted || granted.subject !== subject) throw new AppError('NOT_FOUND');
+    const grant = await oidc.provider.Grant.find(grantId);
+    await grant?.destroy();
+    await oidc.provider.AccessToken.adapter.revokeByGrantId(grantId);
+    await exchange.withdrawConsent(granted.subject, granted.consent_id).catch(() => undefined);
+    await store.deleteGrantConsent(ctx.db, grantId);
+    await ctx.audit.record(ctx.db, request.principal, { action: 'consent.revoke', subjectType: 'relying-party', subjectId: granted.client_id }, request.id);
+    return reply.redirect(`/${request.lang}/my/sign-ins`, 303);
+  });
+
+  // Sign-out ends the portal session here and then the national login's session at the provider.
+  page(app, 'POST', '/sign-out', {}, async (request, reply) => {
+    const principal = request.principal;
+    if (principal?.sessionId) await portal.endSession(principal.actorRegisterNumber ?? principal.registerNumber ?? '', principal.sessionId);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.redirect(signOutTarget(ctx, principal, request.lang), 303);
+  });
+}
