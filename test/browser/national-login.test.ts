@@ -1,11 +1,13 @@
 // The national login in a browser on a phone-sized screen, as a new user would go through it, with
 // JavaScript off: she types her register number, has a code sent to her phone (read here from the
 // development outbox, as a person trying the demo would), pastes it, chooses whom she acts for, and
-// lands on her page. Then as a parent for her child, and as a director for her company. axe-core
+// lands on her page. Then with a digital signature and through her bank, as a parent for her child,
+// and as a director for her company (the QR sign-in has its own journey in qr-login.test.ts). axe-core
 // checks every page with the real stylesheet; nothing scrolls sideways.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { issueCertificateForRegisteredPerson, signChallenge } from '../../src/modules/identity/index.ts';
 import { DEMO_CITIZEN } from '../../src/modules/registries/index.ts';
 import { seedPeople } from '../../src/modules/exchange/test-fixtures.ts';
 import { freePort, testApp, type TestApp } from '../helpers.ts';
@@ -123,6 +125,58 @@ describe('national login, in a browser', { skip }, () => {
     await context.close();
   });
 
+  /** Register number, then a method: the page that method opens. */
+  async function startWith(page: Page, method: string, registerNumber = DEMO_CITIZEN.registerNumber): Promise<void> {
+    await page.goto(`${base}/en/sign-in/national`);
+    await page.getByLabel('Register number').fill(registerNumber);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByLabel(method).check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+  }
+
+  async function asHerself(page: Page): Promise<void> {
+    await page.waitForURL(/\/acting$/);
+    await page.getByLabel('Myself').check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.waitForURL(/\/en\/my$/);
+  }
+
+  it('signs in with a digital signature: the challenge signed with her certificate and pasted', async () => {
+    const issued = await issueCertificateForRegisteredPerson(app.ctx, app.identity.identity, DEMO_CITIZEN.registerNumber);
+    const context = await checks.context(false);
+    const page = await context.newPage();
+    await startWith(page, 'Digital signature');
+    await page.waitForURL(/\/signature$/);
+    await checks.accessible(page, 'digital signature');
+    // A signature that does not match: named, and a new challenge given.
+    await page.getByLabel('Your certificate (PEM)').fill(issued.certificatePem);
+    await page.getByLabel('Signature', { exact: true }).fill('AAAA');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    assert.match((await page.locator('.govuk-error-summary').textContent()) ?? '', /could not be verified/);
+    await checks.accessible(page, 'digital signature refused');
+    const challenge = ((await page.locator('#challenge').textContent()) ?? '').trim();
+    await page.getByLabel('Signature', { exact: true }).fill(signChallenge(issued.privateKeyPem, challenge));
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await asHerself(page);
+    await context.close();
+  });
+
+  it('signs in through her internet bank (the development bank)', async () => {
+    const context = await checks.context(false);
+    const page = await context.newPage();
+    await startWith(page, 'Your internet bank');
+    await page.waitForURL(/\/bank$/);
+    await checks.accessible(page, 'choose a bank');
+    await page.getByRole('button', { name: /Development Bank|Хөгжүүлэлтийн банк/ }).click();
+    await page.waitForURL(/\/dev-bank\/authorize/);
+    await checks.accessible(page, 'the bank’s page');
+    await page.getByLabel('Account holder’s register number').fill(DEMO_CITIZEN.registerNumber);
+    await page.getByLabel('Internet bank password').fill('correct horse');
+    await page.getByRole('button', { name: 'Sign in and return' }).click();
+    await asHerself(page);
+    await context.close();
+  });
+
   it('a director signs in for her company', async () => {
     const context = await checks.context(false);
     const page = await context.newPage();
@@ -134,6 +188,6 @@ describe('national login, in a browser', { skip }, () => {
     await page.waitForURL(/\/en\/my$/);
     assert.match((await page.locator('.urtuu-acting-banner').textContent()) ?? '', /You are acting for .+/);
     await context.close();
-    assert.ok(['register number', 'choose a method', 'enter the code', 'whom do you act for', 'my details', 'my sign-ins', 'sign out of every service', 'wrong code'].every((label) => checks.checked.has(label)), [...checks.checked].join(', '));
+    assert.ok(['register number', 'choose a method', 'enter the code', 'whom do you act for', 'my details', 'my sign-ins', 'sign out of every service', 'wrong code', 'digital signature', 'digital signature refused', 'choose a bank', 'the bank’s page'].every((label) => checks.checked.has(label)), [...checks.checked].join(', '));
   });
 });
