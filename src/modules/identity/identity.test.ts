@@ -35,12 +35,18 @@ describe('national login', () => {
     await app.ctx.db.query(`UPDATE identity.login_codes SET created_at = created_at - interval '2 hours'`);
   });
 
-  /** Register number → method → code; returns the browser at the step after the code. */
-  async function signInWithCode(browser: TestBrowser, start: string, registerNumber = CITIZEN) {
+  /** Register number → the code method: the sign-in waits for the code sent. Returns its uid. */
+  async function awaitingCode(browser: TestBrowser, start = '/en/sign-in/national', registerNumber = CITIZEN): Promise<string> {
     const first = await browser.go('GET', start);
     const uid = uidOf(first.url);
     await browser.go('POST', `/en/login/${uid}`, { registerNumber });
     await browser.go('POST', `/en/login/${uid}/methods`, { method: 'sms' });
+    return uid;
+  }
+
+  /** Register number → method → code; returns the browser at the step after the code. */
+  async function signInWithCode(browser: TestBrowser, start: string, registerNumber = CITIZEN) {
+    const uid = await awaitingCode(browser, start, registerNumber);
     const person = await app.identity.identity.deps.person(registerNumber);
     const code = await lastCode(app, person!.mobile!);
     const next = await browser.go('POST', `/en/login/${uid}/sms`, { code });
@@ -163,10 +169,7 @@ describe('national login', () => {
 
   it('refuses wrong, replayed and expired codes, and locks after repeated failures', async () => {
     const browser = new TestBrowser(app);
-    const first = await browser.go('GET', '/en/sign-in/national');
-    const uid = uidOf(first.url);
-    await browser.go('POST', `/en/login/${uid}`, { registerNumber: CITIZEN });
-    await browser.go('POST', `/en/login/${uid}/methods`, { method: 'sms' });
+    const uid = await awaitingCode(browser);
     const code = await lastCode(app, mobile);
     const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
     const refused = await browser.request('POST', `/en/login/${uid}/sms`, { _csrf: app.csrf, code: wrong });
@@ -188,10 +191,7 @@ describe('national login', () => {
 
     // Brute force: five wrong guesses spend the code.
     const other = new TestBrowser(app);
-    const start = await other.go('GET', '/en/sign-in/national');
-    const otherUid = uidOf(start.url);
-    await other.go('POST', `/en/login/${otherUid}`, { registerNumber: CITIZEN });
-    await other.go('POST', `/en/login/${otherUid}/methods`, { method: 'sms' });
+    const otherUid = await awaitingCode(other);
     const real = await lastCode(app, mobile);
     const guess = String((Number(real) + 7) % 1_000_000).padStart(6, '0');
     let last = '';
@@ -207,10 +207,7 @@ describe('national login', () => {
     let body = '';
     for (let round = 0; round < 3 && !/paused/.test(body); round += 1) {
       const browser = new TestBrowser(app);
-      const start = await browser.go('GET', '/en/sign-in/national');
-      const uid = uidOf(start.url);
-      await browser.go('POST', `/en/login/${uid}`, { registerNumber: person });
-      await browser.go('POST', `/en/login/${uid}/methods`, { method: 'sms' });
+      const uid = await awaitingCode(browser, '/en/sign-in/national', person);
       for (let i = 0; i < 5 && !/paused/.test(body); i += 1) body = (await browser.request('POST', `/en/login/${uid}/sms`, { code: '000000' })).body;
     }
     assert.match(body, /signing in is paused for \d+ minutes/);
