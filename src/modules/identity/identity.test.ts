@@ -35,6 +35,22 @@ describe('national login', () => {
     await app.ctx.db.query(`UPDATE identity.login_codes SET created_at = created_at - interval '2 hours'`);
   });
 
+  /** Registers a relying party and signs the demo citizen in to it with openid-client (code + PKCE, no data scopes). */
+  async function outsideSignIn(clientId: string, scope: string, decision: 'allow' | 'refuse' = 'allow') {
+    const registration = await app.as('dev-platform-admin', { method: 'POST', url: '/api/v1/identity/clients', payload: { clientId, name: { mn: clientId, en: clientId }, redirectUris: [`${base}/rp/callback`], scopes: scope.split(' ') } });
+    assert.equal(registration.statusCode, 201, registration.body);
+    const config = await client.discovery(new URL(`${base}/oidc`), clientId, registration.json<{ clientSecret: string }>().clientSecret, undefined, { execute: [client.allowInsecureRequests] });
+    const verifier = client.randomPKCECodeVerifier();
+    const state = client.randomState();
+    const authorize = client.buildAuthorizationUrl(config, { redirect_uri: `${base}/rp/callback`, scope, code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', state });
+    const browser = new TestBrowser(app);
+    const signedIn = await signInWithCode(browser, authorize.href);
+    let back = await browser.go('POST', `/en/login/${signedIn.uid}/acting`, { actingFor: 'self' });
+    if (/\/login\//.test(new URL(back.url).pathname)) back = await browser.go('POST', `/en/login/${uidOf(back.url)}/consent`, { decision });
+    if (decision === 'refuse') return { refusedAt: new URL(back.url) };
+    return client.authorizationCodeGrant(config, new URL(back.url), { pkceCodeVerifier: verifier, expectedState: state });
+  }
+
   /** Register number → the code method: the sign-in waits for the code sent. Returns its uid. */
   async function awaitingCode(browser: TestBrowser, start = '/en/sign-in/national', registerNumber = CITIZEN): Promise<string> {
     const first = await browser.go('GET', start);
@@ -152,6 +168,21 @@ describe('national login', () => {
     assert.ok(consents.find((row) => row.id === grants[0]!.consent_id)?.withdrawn_at, 'the exchange consent is withdrawn');
   });
 
+  it('rotates the ID token signing key: the new one signs, the one before still verifies, older ones go', async () => {
+    const jwks = async () => ((await (await fetch(`${base}/oidc/jwks`)).json()) as { keys: { kid: string }[] }).keys.map((key) => key.kid);
+    const before = await jwks();
+    const rotate = async () => (await app.as('dev-platform-admin', { method: 'POST', url: '/api/v1/identity/keys/rotate', payload: {} })).json<{ kid: string }>().kid;
+    const first = await rotate();
+    const second = await rotate();
+    const after = await jwks();
+    assert.deepEqual(after, [second, first], 'the newest first, the one before it kept');
+    // A sign-in now gets an ID token signed with the newest key.
+    const tokens = (await outsideSignIn('rotation-rp', 'openid profile')) as client.TokenEndpointResponse;
+    const header = JSON.parse(Buffer.from(tokens.id_token!.split('.')[0]!, 'base64url').toString()) as { kid: string; alg: string };
+    assert.equal(header.kid, second);
+    assert.ok(!before.includes(second));
+  });
+
   it('refuses a relying party without PKCE, an unregistered redirect, and a refused consent', async () => {
     const browser = new TestBrowser(app);
     const noPkce = await browser.request('GET', `/oidc/auth?client_id=urtuu-portal&response_type=code&scope=openid&redirect_uri=${encodeURIComponent(`${base}/auth/callback`)}&state=x`);
@@ -162,6 +193,11 @@ describe('national login', () => {
     assert.equal(evil.statusCode, 400);
     assert.ok(!String(evil.headers.location ?? '').includes('evil'));
     assert.match(evil.body, /The sign-in request is not valid/);
+    // Refusing consent sends the person back to the service with access_denied, and nothing is granted.
+    const refused = (await outsideSignIn('refused-rp', 'openid profile address', 'refuse')) as { refusedAt: URL };
+    assert.equal(refused.refusedAt.pathname, '/rp/callback');
+    assert.equal(refused.refusedAt.searchParams.get('error'), 'access_denied');
+    assert.equal((await store.grantConsentsOf(app.ctx.db, CITIZEN)).filter((row) => row.client_id === 'refused-rp').length, 0);
     // The portal's own return address is checked too.
     const start = await browser.request('GET', '/en/sign-in/national?returnTo=//evil.example/x');
     assert.equal(start.statusCode, 303);

@@ -34,12 +34,16 @@ async function loadSigningKeys(ctx: AppContext): Promise<Record<string, unknown>
   return active.map((row) => JSON.parse(unseal(ctx.config.sessionSecret, row.private_jwk)) as Record<string, unknown>);
 }
 
-/** Makes a new RS256 signing key; it signs from the next provider start, the older ones keep verifying. */
+/**
+ * Makes a new RS256 signing key. It signs from the provider's next (re)build; the key before it is
+ * still published so tokens it signed keep verifying, and any older one is retired.
+ */
 export async function rotateSigningKey(ctx: AppContext): Promise<string> {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const jwk = privateKey.export({ format: 'jwk' }) as Record<string, unknown>;
   const kid = createHash('sha256').update(String(jwk.n)).digest('base64url').slice(0, 16);
   await store.insertSigningKey(ctx.db, kid, seal(ctx.config.sessionSecret, JSON.stringify({ ...jwk, kid, alg: 'RS256', use: 'sig' })));
+  await store.retireSigningKeysBeyond(ctx.db, 2);
   return kid;
 }
 

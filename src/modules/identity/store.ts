@@ -281,6 +281,15 @@ export async function insertSigningKey(db: Queryable, kid: string, sealedJwk: st
   await db.query('INSERT INTO identity.signing_keys (kid, private_jwk) VALUES ($1, $2) ON CONFLICT (kid) DO NOTHING', [kid, sealedJwk]);
 }
 
+/** Retires every active key but the `keep` newest. */
+export async function retireSigningKeysBeyond(db: Queryable, keep: number): Promise<void> {
+  await db.query(
+    `UPDATE identity.signing_keys SET retired_at = now() WHERE retired_at IS NULL AND kid NOT IN (
+       SELECT kid FROM identity.signing_keys WHERE retired_at IS NULL ORDER BY created_at DESC, kid LIMIT $1)`,
+    [keep],
+  );
+}
+
 // ---- grants of data scopes ----
 
 export interface GrantConsentRow {
