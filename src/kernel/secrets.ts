@@ -2,8 +2,16 @@
 // from the platform secret. Every process that shares the database must share SESSION_SECRET.
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 
+// Derived once per secret: unsealing runs on hot paths (a relying party's secret at every token request).
+const derived = new Map<string, Buffer>();
 function keyFrom(secret: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', secret, 'urtuu', 'seal secrets at rest v1', 32));
+  let key = derived.get(secret);
+  if (!key) {
+    key = Buffer.from(hkdfSync('sha256', secret, 'urtuu', 'seal secrets at rest v1', 32));
+    if (derived.size > 16) derived.clear();
+    derived.set(secret, key);
+  }
+  return key;
 }
 
 /** Encrypts `plaintext`; the result is "v1.<iv>.<tag>.<ciphertext>" in base64url. */
