@@ -16,6 +16,7 @@ import { AppError, errorCatalogue, isErrorCode, problemSlug } from './kernel/err
 import { registerKernelHttp, requestId } from './kernel/http.ts';
 import { I18n, type Messages } from './kernel/i18n.ts';
 import { LruCache } from './kernel/lru.ts';
+import { isForeignRegisterNumber } from './kernel/person-number.ts';
 import { createMetrics } from './kernel/metrics.ts';
 import { migrate, type MigrationSource } from './kernel/migrations.ts';
 import { catalogManifest, registerCatalog, type Catalog } from './modules/catalog/index.ts';
@@ -135,7 +136,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const registries = await registerRegistries(server, ctx, exchange);
   const delivery: ConsentCodeDelivery = {
     async mobileOf(registerNumber) {
-      const record = await registries.byKey(await registries.get({ id: 'population' }), registerNumber);
+      const record = await registries.byKey(await registries.get({ id: isForeignRegisterNumber(registerNumber) ? 'foreign-residents' : 'population' }), registerNumber);
       return typeof record?.content.mobile === 'string' ? record.content.mobile : undefined;
     },
     async send(mobile, text, lang) {
@@ -174,12 +175,34 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // children, the companies they direct) straight from the registers, as the consent-code delivery
   // does: it is the authentication itself. Data a relying party asks for goes through the exchange.
   const population = () => registries.get({ id: 'population' });
+  const foreignResidents = () => registries.get({ id: 'foreign-residents' });
   const identity = await registerIdentity(server, ctx, {
     exchange,
     identitySubsystem,
     portalSubsystem,
     people: {
       async person(registerNumber) {
+        // Foreign residents are in the immigration agency's register, not the population register.
+        if (isForeignRegisterNumber(registerNumber)) {
+          const record = await registries.byKey(await foreignResidents(), registerNumber);
+          if (!record) return undefined;
+          const content = record.content as Record<string, unknown>;
+          const permit = content.permit as { validUntil?: unknown } | undefined;
+          return {
+            registerNumber,
+            surname: String(content.surname ?? ''),
+            givenName: String(content.givenName ?? ''),
+            latin: { surname: String(content.surname ?? ''), givenName: String(content.givenName ?? '') },
+            sex: content.sex as string | undefined,
+            birthDate: String(content.birthDate ?? ''),
+            ...(typeof content.mobile === 'string' ? { mobile: content.mobile } : {}),
+            deceased: false,
+            citizenship: String(content.nationality ?? ''),
+            children: [],
+            // No valid-until date reads as expired: a permit that cannot be shown to hold does not let anyone in.
+            permitValidUntil: typeof permit?.validUntil === 'string' ? permit.validUntil : '0000-00-00',
+          };
+        }
         const record = await registries.byKey(await population(), registerNumber);
         if (!record) return undefined;
         const content = record.content as Record<string, unknown>;

@@ -13,7 +13,7 @@ import { migrate } from './kernel/migrations.ts';
 import { progressBar } from './kernel/progress.ts';
 import { seedCatalog } from './modules/catalog/index.ts';
 import { DCC_HELP, runDccCommand } from './modules/health/index.ts';
-import { DEMO_CITIZEN, deferIndexes, generatePopulation, loadRecords } from './modules/registries/index.ts';
+import { DEMO_CITIZEN, DEMO_FOREIGNER, deferIndexes, foreignResidentCount, generateForeignResidents, generatePopulation, loadRecords } from './modules/registries/index.ts';
 import { issueNodeCertificate } from './modules/exchange/index.ts';
 import { LOGIN_CHALLENGE, issueCertificateForRegisteredPerson, seedDemoStaff, signChallenge } from './modules/identity/index.ts';
 
@@ -297,6 +297,11 @@ async function main(argv: string[]): Promise<number> {
       }
       const people = await app.ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM registries.records WHERE registry_id = 'population'`);
       if (Number(people.rows[0]?.n ?? 0) === 0) await seedPopulation(app, 1000, '1');
+      else {
+        // Demo data made before the foreign residents register existed gets its foreign residents (the demo foreigner first).
+        const foreigners = await app.ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM registries.records WHERE registry_id = 'foreign-residents'`);
+        if (Number(foreigners.rows[0]?.n ?? 0) === 0) await loadRecords(app.ctx.db, generateForeignResidents({ count: foreignResidentCount(Number(people.rows[0]?.n ?? 0)), seed: '1' }), { actor: 'generator' });
+      }
       demoStaff = await seedDemoStaff(app.ctx.db, [DEMO_CITIZEN.registerNumber]);
     }
     const address = await app.server.listen({ port: config.port, host: config.host });
@@ -305,7 +310,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(`Open ${shown}/mn (Монгол) or ${shown}/en (English). API: ${shown}/docs`);
     if (config.devLogin) {
       console.log(`Development sign-in is ON: ${shown}/en/sign-in (never enable it in production).`);
-      console.log(`National login: sign in with register number ${DEMO_CITIZEN.registerNumber} (a citizen); the code "sent" to the phone is on ${shown}/en/dev/outbox.`);
+      console.log(`National login: sign in with register number ${DEMO_CITIZEN.registerNumber} (a citizen) or F-register number ${DEMO_FOREIGNER.registerNumber} (a foreign resident); the code "sent" to the phone is on ${shown}/en/dev/outbox.`);
       for (const staff of demoStaff) console.log(`  ${staff.registerNumber}: ${staff.label}`);
     }
     let closing = false;

@@ -218,6 +218,11 @@ export const errorCatalogue = {
     mn: 'Банкны нэвтрэлт цуцлагдсан. Дахин оролдох эсвэл өөр аргаар нэвтэрнэ үү.',
     en: 'Signing in at your bank was cancelled. Try again or choose another way to sign in.',
   },
+  LOGIN_PERMIT_EXPIRED: {
+    status: 403,
+    mn: 'Таны оршин суух зөвшөөрлийн хугацаа {date}-нд дууссан тул нэвтрэх боломжгүй. Зөвшөөрлөө Гадаадын иргэн, харьяатын газарт сунгуулна уу.',
+    en: 'Your residence permit expired on {date}, so you cannot sign in. Renew your permit at the Immigration Agency of Mongolia.',
+  },
   RATE_LIMITED: { status: 429, mn: 'Хэт олон хүсэлт илгээлээ. Түр хүлээгээд дахин оролдоно уу.', en: 'Too many requests. Wait a moment and try again.' },
   INTERNAL: {
     status: 500,

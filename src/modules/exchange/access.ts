@@ -1,6 +1,7 @@
 // Pure rules of the exchange: path globs of access rights, the X-Road request hash, and masking
 // register numbers in what the message log keeps.
 import { createHash, createHmac } from 'node:crypto';
+import { replacePersonNumbers } from '../../kernel/person-number.ts';
 
 /** Glob of an access right: "*" matches within one path segment, "**" across segments. */
 export function globMatches(glob: string, path: string): boolean {
@@ -52,16 +53,14 @@ export function requestHash(method: string, url: string, headers: [string, strin
   return createHash('sha512').update(Buffer.concat([headerDigest, bodyDigest])).digest('base64');
 }
 
-const REGISTER_NUMBER = /[А-ЯЁӨҮ]{2}[0-9]{8}/gu;
-
 /** A keyed hash of a register number: links a person to log entries without naming them. */
 export function subjectHash(secret: string, registerNumber: string): string {
   return createHmac('sha256', secret).update(`subject:${registerNumber.toUpperCase()}`).digest('hex').slice(0, 32);
 }
 
-/** Replaces register numbers in text with "#" and their keyed hash. */
+/** Replaces register numbers (citizens' and F-register numbers) in text with "#" and their keyed hash. */
 export function maskRegisterNumbers(secret: string, text: string): string {
-  return text.replace(REGISTER_NUMBER, (match) => `#${subjectHash(secret, match)}`);
+  return replacePersonNumbers(text, (match) => `#${subjectHash(secret, match)}`);
 }
 
 export function isLoopback(address: string | undefined): boolean {

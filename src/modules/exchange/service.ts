@@ -9,6 +9,7 @@ import { AppError } from '../../kernel/errors.ts';
 import { verifyRequest } from '../../kernel/http-signature.ts';
 import type { Lang } from '../../kernel/i18n.ts';
 import { generateKeyPair } from '../../kernel/pki.ts';
+import { isPersonNumber, personNumbersIn } from '../../kernel/person-number.ts';
 import { seal, unseal } from '../../kernel/secrets.ts';
 import { HOP_BY_HOP, globMatches, isLoopback, maskRegisterNumbers, normalisePath, requestHash, subjectHash } from './access.ts';
 import { CODE, INSTANCE_OR_CLASS, formatServiceId, parseClientId, type ClientId, type ServiceId } from './identifiers.ts';
@@ -193,7 +194,7 @@ function readableTarget(request: ExchangeRequest): string {
 
 /** The people a refused request names in its address (a refused read is theirs to see too). */
 function subjectsNamedIn(request: ExchangeRequest): string[] {
-  return [...new Set(readableTarget(request).match(/[А-ЯЁӨҮ]{2}[0-9]{8}/gu) ?? [])];
+  return personNumbersIn(readableTarget(request));
 }
 
 function purposeOf(request: ExchangeRequest): string | undefined {
@@ -676,7 +677,7 @@ export function createExchange(ctx: AppContext, options: ExchangeOptions): Excha
     },
 
     async requestConsentCode(client, request, delivery, lang) {
-      if (!/^[А-ЯЁӨҮ]{2}[0-9]{8}$/.test(request.subject)) throw new AppError('VALIDATION_FAILED', { detail: 'subject' }, [{ field: 'subject', message: 'subject must be a register number' }]);
+      if (!isPersonNumber(request.subject)) throw new AppError('VALIDATION_FAILED', { detail: 'subject' }, [{ field: 'subject', message: 'subject must be a register number' }]);
       if (await store.countRecentCodes(db, request.subject, 60) >= 5) throw new AppError('RATE_LIMITED');
       const mobile = await delivery.mobileOf(request.subject);
       if (!mobile) throw new AppError('VALIDATION_FAILED', { detail: 'no registered mobile number' }, [{ field: 'subject', message: 'the person has no registered mobile number' }]);

@@ -27,6 +27,9 @@ export const DATA_SCOPES: Record<string, DataScope> = {
   social_insurance: { service: 'GOV/socialinsurance/socialinsurance/contributions', claim: 'social_insurance', title: { mn: 'Нийгмийн даатгалын шимтгэл', en: 'Social insurance contributions' }, keeper: { mn: 'Нийгмийн даатгалын ерөнхий газар', en: 'General Office of Social Insurance' } },
 };
 
+/** A foreign resident's own record for "my details": their residence permit, kept by the immigration agency. */
+export const RESIDENCE_PERMIT_SERVICE = 'GOV/immigration/foreignresidents/residencePermit';
+
 /** Scopes that need no consent screen: who you are, as the sign-in itself shows. */
 export const PROFILE_SCOPES = ['profile', 'register_number', 'phone'];
 

@@ -10,13 +10,14 @@ import { createRenderer, renderStandalone } from '../../web/render.ts';
 import { ExchangeClient, injectTransport, type Exchange } from '../exchange/index.ts';
 import { registerIdentityAdmin } from './admin.ts';
 import { registerGovstackIdentity } from './govstack-identity.ts';
-import { DATA_SCOPES, type ClaimsSource } from './claims.ts';
+import { DATA_SCOPES, RESIDENCE_PERMIT_SERVICE, type ClaimsSource } from './claims.ts';
 import { registerLoginPages } from './login-pages.ts';
 import { LOGIN_METHODS } from './methods/index.ts';
 import { registerMyPages } from './my-pages.ts';
 import { setOidcShell } from './oidc-pages.ts';
 import { PORTAL_CLIENT_ID, portalRedirectUri, portalSecret, registerPortalLogin, signOutTarget } from './portal.ts';
 import { createOidcProvider, mountProvider, type OidcProvider } from './provider.ts';
+import { isForeignRegisterNumber } from '../../kernel/person-number.ts';
 import { seal } from '../../kernel/secrets.ts';
 import { createIdentity, type Identity, type IdentityDeps } from './service.ts';
 import * as store from './store.ts';
@@ -123,10 +124,11 @@ export async function registerIdentity(app: FastifyInstance, ctx: AppContext, op
     exchange: options.exchange,
     async readOwnIdCard(registerNumber) {
       // The person's own request, given by opening the page: a one-day consent for the portal, reused while it lasts.
-      const service = `${options.exchange.instance}/${DATA_SCOPES.id_card!.service}`;
+      // A foreign resident's own record is their residence permit, in the immigration agency's register.
+      const service = `${options.exchange.instance}/${isForeignRegisterNumber(registerNumber) ? RESIDENCE_PERMIT_SERVICE : DATA_SCOPES.id_card!.service}`;
       const purpose = 'Миний мэдээлэл (өөрийн хүсэлт) / My details (own request)';
       const now = Date.now();
-      let consent = (await options.exchange.consentsOf(registerNumber)).find((row) => row.client_id === options.portalSubsystem && row.purpose === purpose && !row.withdrawn_at && new Date(row.expires_at).getTime() > now + 60_000);
+      let consent = (await options.exchange.consentsOf(registerNumber)).find((row) => row.client_id === options.portalSubsystem && row.purpose === purpose && row.services.includes(service) && !row.withdrawn_at && new Date(row.expires_at).getTime() > now + 60_000);
       consent ??= await options.exchange.grantConsent({ subject: registerNumber, clientId: options.portalSubsystem, services: [service], purpose, method: 'portal', days: 1 });
       const response = await (await clientFor(options.portalSubsystem)).call(service, `/${registerNumber}`, { consent: consent.id, purpose });
       return response.status === 200 ? response.json<Record<string, unknown>>() : undefined;

@@ -11,7 +11,7 @@ import { page } from '../../web/index.ts';
 import { DATA_SCOPES, isDataScope } from './claims.ts';
 import type { LoginAttempt, LoginFlow, LoginMethod } from './methods/types.ts';
 import type { OidcProvider } from './provider.ts';
-import { accountIdFor, maskMobile, normaliseRegisterNumber, type Identity, type Representation } from './service.ts';
+import { accountIdFor, maskMobile, normaliseRegisterNumber, personKind, type Identity, type Representation } from './service.ts';
 import * as store from './store.ts';
 
 const BINDING_COOKIE = 'urtuu_login';
@@ -172,7 +172,7 @@ export function registerLoginPages(app: FastifyInstance, options: LoginPagesOpti
   }
 
   async function completeLogin(request: FastifyRequest, reply: FastifyReply, uid: string, attempt: LoginAttempt & { method: string; amr: string[] }, chosen?: Representation) {
-    const self = await store.ensureAccount(ctx.db, attempt.registerNumber, /^[ФF]/u.test(attempt.registerNumber) ? 'foreigner' : 'citizen');
+    const self = await store.ensureAccount(ctx.db, attempt.registerNumber, personKind(attempt.registerNumber));
     let accountId = self.id;
     if (chosen) {
       const subject = await store.ensureAccount(ctx.db, chosen.registerNumber, chosen.kind === 'organisation' ? 'organisation' : 'citizen');

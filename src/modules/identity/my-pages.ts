@@ -6,6 +6,7 @@ import { SESSION_COOKIE, requireRole } from '../../kernel/auth.ts';
 import type { AppContext } from '../../kernel/context.ts';
 import { AppError } from '../../kernel/errors.ts';
 import { isUuid } from '../../kernel/ids.ts';
+import { isForeignRegisterNumber } from '../../kernel/person-number.ts';
 import { page } from '../../web/index.ts';
 import type { Exchange } from '../exchange/index.ts';
 import { addressClaim, DATA_SCOPES } from './claims.ts';
@@ -36,8 +37,12 @@ export function registerMyPages(app: FastifyInstance, ctx: AppContext, deps: { i
       request.log.warn({ err: error }, 'own ID card read failed');
       return undefined;
     }) : undefined;
+    // For a foreign resident the record read is their residence permit rather than an ID card.
+    const foreign = isForeignRegisterNumber(registerNumber);
+    const today = new Date().toISOString().slice(0, 10);
     return reply.page('modules/identity/views/my-profile.njk', {
-      idCard: idCard ? { ...idCard, address: addressClaim(idCard) } : null,
+      idCard: idCard && !foreign ? { ...idCard, address: addressClaim(idCard) } : null,
+      residencePermit: idCard && foreign ? { ...idCard, address: addressClaim(idCard), expired: String((idCard.permit as { validUntil?: string } | null)?.validUntil ?? '') < today } : null,
       person: person ? { ...person, name: displayName(person), mobile: person.mobile ? maskMobile(person.mobile) : null } : null,
       registerNumber,
       representations,

@@ -4,6 +4,7 @@ import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../../kernel/db.ts';
 import { AppError } from '../../kernel/errors.ts';
 import type { Lang } from '../../kernel/i18n.ts';
+import { CITIZEN_REGISTER_NUMBER, FOREIGN_REGISTER_NUMBER as FOREIGN_NUMBER, canonicalForeignNumber, isForeignRegisterNumber, isPersonNumber } from '../../kernel/person-number.ts';
 import * as store from './store.ts';
 
 /** What the population register says about a person, as far as signing in needs it. */
@@ -20,6 +21,8 @@ export interface PersonFacts {
   citizenship: string;
   /** Register numbers of the person's children. */
   children: string[];
+  /** A foreign resident's last day of their residence permit (yyyy-mm-dd); absent for citizens. */
+  permitValidUntil?: string;
 }
 
 export interface CompanyFacts {
@@ -50,13 +53,21 @@ export const FAILURE_LIMIT = 10;
 export const FAILURE_WINDOW_MINUTES = 15;
 export const LOCK_MINUTES = 30;
 
-export const REGISTER_NUMBER = /^[А-ЯЁӨҮ]{2}[0-9]{8}$/u;
-/** A foreign resident's F-register number: the letter Ф (or F) and 12 digits, 13 characters. */
-export const FOREIGN_REGISTER_NUMBER = /^[ФF][0-9]{12}$/u;
+export const REGISTER_NUMBER = CITIZEN_REGISTER_NUMBER;
+/** A foreign resident's F-register number: the letter Ф and 12 digits, 13 characters (see kernel/person-number.ts). */
+export const FOREIGN_REGISTER_NUMBER = FOREIGN_NUMBER;
 
-/** Upper-cases a typed register number and trims spaces; Latin look-alike letters are not guessed. */
+/**
+ * Upper-cases a typed register number and trims spaces. A Latin F before 12 digits becomes Ф (the
+ * F-register number's register form); other Latin look-alike letters are not guessed.
+ */
 export function normaliseRegisterNumber(value: unknown): string {
-  return typeof value === 'string' ? value.replace(/\s+/g, '').toUpperCase() : '';
+  return typeof value === 'string' ? canonicalForeignNumber(value.replace(/\s+/g, '').toUpperCase()) : '';
+}
+
+/** The kind of account a person's number opens: a foreign resident's or a citizen's. */
+export function personKind(registerNumber: string): 'foreigner' | 'citizen' {
+  return isForeignRegisterNumber(registerNumber) ? 'foreigner' : 'citizen';
 }
 
 export function ageOn(birthDate: string, today: Date): number {
@@ -66,8 +77,12 @@ export function ageOn(birthDate: string, today: Date): number {
   return age;
 }
 
-/** "Н.Сарангэрэл": the first letter of the patronymic and the given name, as Mongolians write a name. */
-export function displayName(person: Pick<PersonFacts, 'surname' | 'givenName'>): string {
+/**
+ * "Н.Сарангэрэл": the first letter of the patronymic and the given name, as Mongolians write a name;
+ * a foreign resident's passport name in full, given name first ("MINJUN KIM").
+ */
+export function displayName(person: Pick<PersonFacts, 'surname' | 'givenName'> & { registerNumber?: string }): string {
+  if (person.registerNumber && isForeignRegisterNumber(person.registerNumber)) return `${person.givenName} ${person.surname}`;
   return `${person.surname.slice(0, 1)}.${person.givenName}`;
 }
 
@@ -118,11 +133,15 @@ export function createIdentity(db: Db, secret: string, deps: IdentityDeps): Iden
   const identity: Identity = {
     deps,
     async personWhoMaySignIn(registerNumber, today = new Date()) {
-      if (!REGISTER_NUMBER.test(registerNumber) && !FOREIGN_REGISTER_NUMBER.test(registerNumber)) throw new AppError('REGISTER_NUMBER_INVALID');
+      if (!isPersonNumber(registerNumber)) throw new AppError('REGISTER_NUMBER_INVALID');
       const person = await deps.person(registerNumber);
       // The same answer whether or not the number exists, so the form cannot be used to probe the register.
       if (!person || person.deceased) throw new AppError('LOGIN_UNKNOWN_PERSON');
       if (ageOn(person.birthDate, today) < MINIMUM_AGE) throw new AppError('LOGIN_MINOR', { age: MINIMUM_AGE });
+      // A foreign resident's right to the national login lasts as long as their residence permit.
+      if (person.permitValidUntil !== undefined && person.permitValidUntil < today.toISOString().slice(0, 10)) {
+        throw new AppError('LOGIN_PERMIT_EXPIRED', { date: person.permitValidUntil.replace(/-/g, '.') });
+      }
       return person;
     },
 

@@ -2,6 +2,7 @@
 // documents checked against the registry's JSON Schema; `key` is the field that identifies a
 // record, and `subjects` lists where the register numbers of the people a record is about sit:
 // reading such a record through the exchange needs their consent and shows in their access log.
+import { CITIZEN_REGISTER_NUMBER_PATTERN, FOREIGN_REGISTER_NUMBER_PATTERN } from '../../kernel/person-number.ts';
 import type { JsonSchema } from './schema.ts';
 
 export interface RegistryDefinition {
@@ -22,7 +23,11 @@ export interface RegistryDefinition {
   indexedFields: string[];
 }
 
-const REGISTER_NUMBER = { type: 'string', pattern: '^[А-ЯЁӨҮ]{2}[0-9]{8}$', description: 'Register number: 2 Cyrillic letters and 8 digits' };
+const REGISTER_NUMBER = { type: 'string', pattern: CITIZEN_REGISTER_NUMBER_PATTERN, description: 'Register number: 2 Cyrillic letters and 8 digits' };
+// The real F-register number is 13 characters; its inner structure is not published, so the form
+// Ф + 12 digits is our assumption (see kernel/person-number.ts).
+const FOREIGN_REGISTER_NUMBER = { type: 'string', pattern: FOREIGN_REGISTER_NUMBER_PATTERN, description: 'F-register number of a foreign resident: Ф and 12 digits (assumed form)' };
+const LATIN_NAME = { type: 'string', minLength: 1, maxLength: 100, pattern: "^[A-Z][A-Z '-]*$", description: 'As in the passport, Latin capitals' };
 const COMPANY_NUMBER = { type: 'string', pattern: '^[0-9]{7}$', description: 'Legal entity register number: 7 digits' };
 const DATE = { type: 'string', format: 'date' };
 const NAME = { type: 'string', minLength: 1, maxLength: 100 };
@@ -272,6 +277,48 @@ export const BASE_REGISTRIES: RegistryDefinition[] = [
         centreEn: { type: 'string' },
         isCentre: { type: 'boolean', description: 'The soum holds its aimag’s centre' },
         population: { type: 'integer', minimum: 0, description: 'Resident population, rounded' },
+      },
+    },
+  },
+  {
+    id: 'foreign-residents',
+    version: '1.0',
+    databaseId: 1009,
+    ownerAgency: 'immigration',
+    title: { mn: 'Гадаадын иргэний бүртгэл', en: 'Foreign residents register' },
+    description: {
+      mn: 'Монголд оршин суугаа гадаадын иргэний F-регистрийн дугаар, паспортын нэр, харьяалал, оршин суух зөвшөөрөл, хаяг.',
+      en: 'Foreign residents of Mongolia: F-register number, names as in the passport, nationality, residence permit and address.',
+    },
+    keyField: 'registerNumber',
+    subjectPaths: ['registerNumber'],
+    indexedFields: ['passportNumber'],
+    schema: {
+      type: 'object',
+      required: ['registerNumber', 'surname', 'givenName', 'nationality', 'sex', 'birthDate', 'passportNumber', 'permit', 'address'],
+      additionalProperties: false,
+      properties: {
+        registerNumber: FOREIGN_REGISTER_NUMBER,
+        surname: { ...LATIN_NAME, description: 'Surname as in the passport, Latin capitals' },
+        givenName: { ...LATIN_NAME, description: 'Given names as in the passport, Latin capitals' },
+        nationality: { type: 'string', pattern: '^[A-Z]{3}$', description: 'ISO 3166-1 alpha-3 code of the passport’s country' },
+        sex: { enum: ['male', 'female'] },
+        birthDate: DATE,
+        passportNumber: { type: 'string', pattern: '^[A-Z0-9]{5,20}$' },
+        mobile: { type: 'string', pattern: '^[0-9]{8}$', description: 'Registered mobile number (+976)' },
+        permit: {
+          type: 'object',
+          required: ['type', 'number', 'issuedOn', 'validUntil'],
+          properties: {
+            type: { enum: ['work', 'study', 'family', 'investor', 'permanent'] },
+            number: { type: 'string', minLength: 1, maxLength: 30 },
+            issuedOn: DATE,
+            validUntil: DATE,
+          },
+          additionalProperties: false,
+          description: 'The current residence permit; the last day it is valid is validUntil',
+        },
+        address: ADDRESS,
       },
     },
   },

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { testApp, type TestApp } from '../../../test/helpers.ts';
-import { DEMO_CITIZEN, administrativeUnits, generatePopulation, plateOf, type GeneratedRecord } from './generator.ts';
+import { DEMO_CITIZEN, DEMO_FOREIGNER, administrativeUnits, foreignResidentCount, generateForeignResidents, generatePopulation, plateOf, type GeneratedRecord } from './generator.ts';
 import type { Registry } from './schema.ts';
 
 function collect(population: number, seed: string | number): GeneratedRecord[] {
@@ -118,6 +119,70 @@ describe('population generator', () => {
       assert.deepEqual(problems, [], `${record.registryId} ${record.key}: ${JSON.stringify(problems)}`);
       seen.add(record.registryId);
     }
-    assert.deepEqual([...seen].sort(), ['addresses', 'education', 'health', 'legal-entities', 'population', 'property', 'social-insurance', 'vehicles']);
+    assert.deepEqual([...seen].sort(), ['addresses', 'education', 'foreign-residents', 'health', 'legal-entities', 'population', 'property', 'social-insurance', 'vehicles']);
+    // Foreign residents of a bigger sample, expired permits and towns outside the capital included.
+    const foreignRegistry = registries.get('foreign-residents')!;
+    for (const record of [...generateForeignResidents({ count: 300, seed: 11 })].flat()) {
+      assert.deepEqual(app.registries.check(foreignRegistry, record.content), [], record.key);
+    }
+  });
+
+  it('keeps the citizens of a seed exactly as they were before foreign residents were added', () => {
+    const records = collect(3000, 7);
+    const citizens = records.filter((record) => record.registryId !== 'foreign-residents');
+    assert.equal(citizens.filter((record) => record.registryId === 'population').length, 3003);
+    assert.equal(citizens.length, 10893);
+    // Computed from the generator as it was before foreign residents existed; change it only with the citizens on purpose.
+    assert.equal(createHash('sha256').update(JSON.stringify(citizens)).digest('hex'), 'be853a0a20349c4bdf3a44447ccfee69d87159d2fb3fd931d0fab58e0da6b319');
+    assert.equal(records.find((record) => record.registryId === 'population')?.key, [...generatePopulation({ population: 3000, seed: 7 })].flat().find((record) => record.registryId === 'population')?.key);
+    assert.ok(records.some((record) => record.key === DEMO_CITIZEN.registerNumber));
+    // Every foreign resident comes after every citizen record.
+    const firstForeign = records.findIndex((record) => record.registryId === 'foreign-residents');
+    assert.ok(firstForeign > 0);
+    assert.ok(records.slice(firstForeign).every((record) => record.registryId === 'foreign-residents'));
+  });
+
+  it('adds foreign residents: about 1 in 300, the demo foreigner first, deterministic', () => {
+    assert.equal(foreignResidentCount(40), 0);
+    assert.equal(foreignResidentCount(100), 1);
+    assert.equal(foreignResidentCount(3000), 10);
+    assert.equal(collect(40, 'exchange-tests').filter((record) => record.registryId === 'foreign-residents').length, 0);
+    const foreigners = collect(3000, 7).filter((record) => record.registryId === 'foreign-residents');
+    assert.equal(foreigners.length, 10);
+    const [first] = foreigners;
+    assert.equal(first?.key, DEMO_FOREIGNER.registerNumber);
+    assert.deepEqual(first?.subjects, [DEMO_FOREIGNER.registerNumber]);
+    assert.equal(first?.content.givenName, DEMO_FOREIGNER.givenName);
+    assert.deepEqual(first?.content.permit, DEMO_FOREIGNER.permit);
+    assert.equal(first?.content.mobile, DEMO_FOREIGNER.mobile);
+    assert.equal(JSON.stringify(foreigners), JSON.stringify(collect(3000, 7).filter((record) => record.registryId === 'foreign-residents')));
+    assert.notEqual(JSON.stringify(foreigners.slice(1)), JSON.stringify(collect(3000, 8).filter((record) => record.registryId === 'foreign-residents').slice(1)));
+  });
+
+  it('makes foreign residents like Mongolia’s: varied nationalities, adults with phones, mostly in Ulaanbaatar, a few permits expired', () => {
+    const today = new Date(Date.UTC(2026, 0, 1));
+    const residents = [...generateForeignResidents({ count: 600, seed: 'residents', today })].flat().map((record) => record.content);
+    const numbers = new Set(residents.map((resident) => resident.registerNumber));
+    assert.equal(numbers.size, residents.length, 'F-register numbers are unique');
+    for (const number of numbers) assert.match(String(number), /^Ф[0-9]{12}$/u);
+    const nationalities = new Map<string, number>();
+    for (const resident of residents) nationalities.set(String(resident.nationality), (nationalities.get(String(resident.nationality)) ?? 0) + 1);
+    assert.ok(nationalities.size >= 8, `nationalities ${[...nationalities.keys()]}`);
+    const top = [...nationalities].sort((a, b) => b[1] - a[1])[0]![0];
+    assert.equal(top, 'CHN');
+    for (const code of ['RUS', 'KOR', 'KAZ', 'USA', 'JPN', 'VNM']) assert.ok(nationalities.has(code), code);
+    const inCapital = residents.filter((resident) => (resident.address as { aimagCityCode: string }).aimagCityCode === '11').length / residents.length;
+    assert.ok(inCapital > 0.75 && inCapital < 0.97, `share in Ulaanbaatar ${inCapital}`);
+    const day = today.toISOString().slice(0, 10);
+    const expired = residents.filter((resident) => (resident.permit as { validUntil: string }).validUntil < day).length / residents.length;
+    assert.ok(expired > 0.01 && expired < 0.12, `expired permits ${expired}`);
+    for (const resident of residents) {
+      const born = String(resident.birthDate);
+      assert.ok(born <= '2007-12-31' && born >= '1950-01-01', `adult: ${born}`);
+      assert.match(String(resident.mobile), /^[0-9]{8}$/);
+      assert.match(String(resident.givenName), /^[A-Z][A-Z '-]*$/);
+      const permit = resident.permit as { issuedOn: string; validUntil: string };
+      assert.ok(permit.issuedOn <= day && permit.issuedOn < permit.validUntil, JSON.stringify(permit));
+    }
   });
 });

@@ -8,6 +8,11 @@
 // and even for women, and a last digit. The official letter table and check-digit algorithm are
 // not public: the letters here are assigned per place by this generator, and the last digit is
 // random. Nothing validates a check digit.
+//
+// Foreign residents (the immigration agency's register) come after every citizen and from a random
+// stream of their own, so the citizens of a seed are byte for byte what they were before foreign
+// residents existed. Their F-register numbers are 13 characters, as the real ones are; the inner
+// structure of the real number is not published, so Ф and 12 digits is our assumption.
 import { Random } from '../../kernel/random.ts';
 import { AIMAGS, STREET_NAMES, UB_DISTRICTS, UB_POPULATION_SHARE } from './data/places.ts';
 import { CLAN_NAMES, FEMALE_NAMES, MALE_NAMES, transliterate } from './data/names.ts';
@@ -34,6 +39,19 @@ export const DEMO_CITIZEN = {
   familyName: 'Боржигин',
   birthDate: '1990-05-14',
   sex: 'female' as const,
+};
+
+/** The demo foreign resident: always the first foreign resident generated, with a permit valid until 2030. */
+export const DEMO_FOREIGNER = {
+  registerNumber: 'Ф200905001846',
+  surname: 'KIM',
+  givenName: 'MINJUN',
+  nationality: 'KOR',
+  sex: 'male' as const,
+  birthDate: '1988-09-05',
+  passportNumber: 'M48213375',
+  mobile: '99118524',
+  permit: { type: 'work' as const, number: 'RP2025-004127', issuedOn: '2025-03-10', validUntil: '2030-03-09' },
 };
 
 interface Place {
@@ -154,6 +172,27 @@ function buildPlaces(): { places: Place[]; weights: number[] } {
   return { places, weights };
 }
 
+/** A home address in a place: a flat on a named street, or a ger-district plot or a rural section. */
+function addressAt(place: Place, random: Random): Record<string, string> {
+  const unit = random.int(1, place.units);
+  const base: Record<string, string> = {
+    aimagCityCode: place.aimagCityCode,
+    aimagCityName: place.aimagCityName,
+    soumDistrictCode: place.soumDistrictCode,
+    soumDistrictName: place.soumDistrictName,
+    bagKhorooName: `${unit}-р ${place.unitLabel === 'khoroo' ? 'хороо' : 'баг'}`,
+  };
+  if (place.urban && random.chance(0.7)) {
+    const street = random.pick(STREET_NAMES);
+    base.street = street.mn;
+    base.building = `${random.int(1, 120)}`;
+    base.apartment = `${random.int(1, 180)}`;
+  } else {
+    base.detail = place.urban ? `${random.int(1, 40)}-р гудамж, ${random.int(1, 300)} тоот хашаа` : `${random.int(1, 30)}-р хэсэг`;
+  }
+  return base;
+}
+
 /**
  * The n-th plate of a place: four digits, the place's two letters and a series letter, as
  * "1234УБА". The capital has more cars than one pair of letters holds (10,000 x 25 series), so
@@ -233,25 +272,7 @@ export function* generatePopulation(options: GeneratorOptions): Generator<Genera
   // 12 digits, unique: a multiplication that permutes 0..10^12-1 (the multiplier is coprime with 10).
   const civilId = () => String((personIndex * 829_341_751 + 104_729_001) % 1_000_000_000_000).padStart(12, '0');
 
-  const address = (place: Place): Record<string, string> => {
-    const unit = random.int(1, place.units);
-    const base: Record<string, string> = {
-      aimagCityCode: place.aimagCityCode,
-      aimagCityName: place.aimagCityName,
-      soumDistrictCode: place.soumDistrictCode,
-      soumDistrictName: place.soumDistrictName,
-      bagKhorooName: `${unit}-р ${place.unitLabel === 'khoroo' ? 'хороо' : 'баг'}`,
-    };
-    if (place.urban && random.chance(0.7)) {
-      const street = random.pick(STREET_NAMES);
-      base.street = street.mn;
-      base.building = `${random.int(1, 120)}`;
-      base.apartment = `${random.int(1, 180)}`;
-    } else {
-      base.detail = place.urban ? `${random.int(1, 40)}-р гудамж, ${random.int(1, 300)} тоот хашаа` : `${random.int(1, 30)}-р хэсэг`;
-    }
-    return base;
-  };
+  const address = (place: Place): Record<string, string> => addressAt(place, random);
 
   const makePerson = (place: Place, sex: 'male' | 'female', birthDate: string, names: { familyName: string; surname: string; givenName?: string }, fixed?: string): Person => {
     personIndex += 1;
@@ -524,4 +545,112 @@ export function* generatePopulation(options: GeneratorOptions): Generator<Genera
     produced += members.length;
     yield records;
   }
+
+  // Foreign residents last, so that stopping early or adding them never shifts a citizen.
+  yield* generateForeignResidents({ count: foreignResidentCount(options.population), seed: options.seed, today }, places);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Foreign residents. Nationalities weighted roughly as Mongolia's residence permits are (China,
+// Russia and South Korea first); names in Latin capitals as the passport prints them.
+
+interface Nationality {
+  code: string;
+  weight: number;
+  surnames: string[];
+  male: string[];
+  female: string[];
+  /** Women's surnames take -A (Russian and Kazakh surnames ending in -OV, -EV, -IN). */
+  femaleSurnameA?: boolean;
+  /** Passport number: a prefix and this many digits. */
+  passport: [prefixes: string[], digits: number];
+}
+
+const FOREIGN_NATIONALITIES: Nationality[] = [
+  { code: 'CHN', weight: 34, surnames: ['WANG', 'LI', 'ZHANG', 'LIU', 'CHEN', 'YANG', 'ZHAO', 'HUANG', 'ZHOU', 'WU'], male: ['WEI', 'JIAN', 'HAO', 'JUN', 'LEI', 'MING', 'QIANG', 'YONG'], female: ['FANG', 'JING', 'YAN', 'XIU', 'MEI', 'HUI', 'LING', 'XIAOYAN'], passport: [['E', 'EA', 'EB'], 8] },
+  { code: 'RUS', weight: 16, surnames: ['IVANOV', 'SMIRNOV', 'KUZNETSOV', 'POPOV', 'VASILYEV', 'PETROV', 'SOKOLOV', 'MIKHAILOV'], male: ['ALEXANDER', 'SERGEY', 'DMITRY', 'ANDREY', 'ALEXEY', 'IVAN', 'MAXIM', 'NIKOLAI'], female: ['ELENA', 'OLGA', 'NATALIA', 'TATIANA', 'ANNA', 'IRINA', 'SVETLANA', 'MARIA'], femaleSurnameA: true, passport: [['75', '76', '77'], 7] },
+  { code: 'KOR', weight: 14, surnames: ['KIM', 'LEE', 'PARK', 'CHOI', 'JUNG', 'KANG', 'CHO', 'YOON'], male: ['MINJUN', 'SEOJUN', 'JIHOON', 'HYUNWOO', 'DONGHYUN', 'SUNGMIN'], female: ['SEOYEON', 'JIYOUNG', 'MINJI', 'SOYEON', 'EUNJI', 'HYEJIN'], passport: [['M'], 8] },
+  { code: 'KAZ', weight: 6, surnames: ['NURLANOV', 'SERIKOV', 'ABENOV', 'ZHUMABAYEV', 'KASYMOV', 'BEKOV', 'OMAROV', 'ALIYEV'], male: ['NURSULTAN', 'ASKAR', 'YERLAN', 'DAUREN', 'ARMAN', 'BERIK'], female: ['AIGERIM', 'ALIYA', 'DINARA', 'GULNARA', 'SAULE', 'ZHANAR'], femaleSurnameA: true, passport: [['N'], 8] },
+  { code: 'USA', weight: 6, surnames: ['SMITH', 'JOHNSON', 'WILLIAMS', 'BROWN', 'JONES', 'MILLER', 'DAVIS', 'WILSON'], male: ['JAMES', 'JOHN', 'ROBERT', 'MICHAEL', 'DAVID', 'DANIEL'], female: ['MARY', 'JENNIFER', 'SARAH', 'EMILY', 'JESSICA', 'ELIZABETH'], passport: [['5', '6'], 8] },
+  { code: 'JPN', weight: 5, surnames: ['SATO', 'SUZUKI', 'TAKAHASHI', 'TANAKA', 'WATANABE', 'ITO', 'YAMAMOTO', 'NAKAMURA'], male: ['HIROSHI', 'TAKESHI', 'KENJI', 'YUKI', 'DAISUKE', 'SHOTA'], female: ['YUKO', 'AYAKA', 'MISAKI', 'HARUKA', 'NAOKO', 'YUMI'], passport: [['TK', 'TR', 'MZ'], 7] },
+  { code: 'VNM', weight: 5, surnames: ['NGUYEN', 'TRAN', 'LE', 'PHAM', 'HOANG', 'VU', 'DANG', 'BUI'], male: ['VAN HUNG', 'DUC ANH', 'MINH TUAN', 'QUANG HUY'], female: ['THI HOA', 'THU HUONG', 'NGOC ANH', 'THI LAN'], passport: [['C'], 7] },
+  { code: 'TUR', weight: 3, surnames: ['YILMAZ', 'KAYA', 'DEMIR', 'SAHIN', 'CELIK', 'YILDIZ'], male: ['MEHMET', 'MUSTAFA', 'AHMET', 'EMRE', 'MURAT'], female: ['AYSE', 'FATMA', 'ELIF', 'ZEYNEP', 'EMINE'], passport: [['U'], 8] },
+  { code: 'PHL', weight: 3, surnames: ['SANTOS', 'REYES', 'CRUZ', 'BAUTISTA', 'GARCIA', 'MENDOZA'], male: ['JOSE', 'MARK', 'JOHN PAUL', 'RAMON'], female: ['MARIA', 'GRACE', 'JOY', 'ANGELICA'], passport: [['P'], 7] },
+  { code: 'DEU', weight: 2, surnames: ['MUELLER', 'SCHMIDT', 'SCHNEIDER', 'FISCHER', 'WEBER', 'MEYER'], male: ['THOMAS', 'MICHAEL', 'ANDREAS', 'STEFAN', 'JAN'], female: ['ANNA', 'JULIA', 'SABINE', 'KATHARINA', 'LAURA'], passport: [['C'], 8] },
+  { code: 'GBR', weight: 2, surnames: ['SMITH', 'JONES', 'TAYLOR', 'BROWN', 'WILLIAMS', 'DAVIES'], male: ['OLIVER', 'GEORGE', 'HARRY', 'JAMES', 'THOMAS'], female: ['OLIVIA', 'AMELIA', 'EMMA', 'CHARLOTTE', 'SOPHIE'], passport: [['1', '5'], 8] },
+  { code: 'IND', weight: 2, surnames: ['SHARMA', 'SINGH', 'KUMAR', 'PATEL', 'GUPTA', 'REDDY'], male: ['RAHUL', 'AMIT', 'ARJUN', 'VIKRAM', 'RAJESH'], female: ['PRIYA', 'ANJALI', 'NEHA', 'POOJA', 'DIVYA'], passport: [['J', 'K', 'L'], 7] },
+];
+// Work permits are most of them; study permits go to the young.
+const PERMIT_TYPES = ['work', 'family', 'study', 'investor', 'permanent'] as const;
+const PERMIT_WEIGHTS = [45, 18, 15, 10, 12];
+const PERMIT_YEARS: Record<(typeof PERMIT_TYPES)[number], number> = { work: 1, family: 3, study: 1, investor: 3, permanent: 5 };
+// Where foreigners live in the capital: the central districts far more than the ger districts.
+const FOREIGN_UB_WEIGHTS: Record<string, number> = { '1101': 1, '1102': 0.5, '1103': 14, '1104': 20, '1105': 1, '1106': 5, '1107': 25, '1108': 22, '1109': 12 };
+// Outside the capital: the mining and border towns (Erdenet, Darkhan, Dalanzadgad, Sainshand, Sükhbaatar).
+const FOREIGN_AIMAG_CENTRES = ['6101', '4501', '4601', '4401', '4301'];
+/** Share of foreign residents whose permit has run out (they are still in the register). */
+const EXPIRED_PERMIT_SHARE = 0.05;
+
+/** How many foreign residents a population of this size has: about 1 in 300, at least one from 100 people. */
+export function foreignResidentCount(population: number): number {
+  return population >= 100 ? Math.max(1, Math.round(population / 300)) : 0;
+}
+
+/** The n-th F-register number (n >= 1): Ф and 12 digits, from a permutation of 0..10^12-1 (multiplier coprime with 10). */
+function foreignNumber(index: number): string {
+  return `Ф${String((index * 731_958_229 + 190_400_000_017) % 1_000_000_000_000).padStart(12, '0')}`;
+}
+
+/** Yields `count` foreign residents (DEMO_FOREIGNER first) as records of the foreign-residents register. */
+export function* generateForeignResidents(options: { count: number; seed: string | number; today?: Date }, places = buildPlaces().places): Generator<GeneratedRecord[]> {
+  if (options.count <= 0) return;
+  const random = new Random(`${String(options.seed)}/foreign-residents`);
+  const today = options.today ?? new Date(Date.UTC(2026, 0, 1));
+  const ubPlaces = places.filter((place) => place.aimagCityCode === '11');
+  const ubWeights = ubPlaces.map((place) => FOREIGN_UB_WEIGHTS[place.soumDistrictCode] ?? 1);
+  const townPlaces = places.filter((place) => FOREIGN_AIMAG_CENTRES.includes(place.soumDistrictCode));
+  const used = new Set<string>([DEMO_FOREIGNER.registerNumber]);
+  let batch: GeneratedRecord[] = [];
+  let serial = 0;
+  for (let index = 0; index < options.count; index += 1) {
+    let content: Record<string, unknown>;
+    if (index === 0) {
+      const { mobile, permit, ...demo } = DEMO_FOREIGNER;
+      content = { ...demo, mobile, permit: { ...permit }, address: addressAt(ubPlaces.find((place) => place.soumDistrictCode === '1107') ?? ubPlaces[0]!, random) };
+    } else {
+      let registerNumber: string;
+      do registerNumber = foreignNumber((serial += 1));
+      while (used.has(registerNumber));
+      used.add(registerNumber);
+      const nationality = random.weighted(FOREIGN_NATIONALITIES, FOREIGN_NATIONALITIES.map((entry) => entry.weight));
+      const sex = random.chance(0.58) ? 'male' : 'female';
+      const age = Math.max(19, Math.min(70, Math.round(random.normal(37, 10))));
+      const type = age <= 30 && random.chance(0.45) ? 'study' : random.weighted(PERMIT_TYPES, PERMIT_WEIGHTS);
+      const surname = random.pick(nationality.surnames);
+      const [prefixes, digits] = nationality.passport;
+      // Most permits run for months or years yet; a few ran out recently and wait for renewal.
+      const validUntil = random.chance(EXPIRED_PERMIT_SHARE) ? addDays(iso(today), -random.int(1, 120)) : addDays(iso(today), random.int(30, PERMIT_YEARS[type] * 365 - 1));
+      const issuedOn = addDays(validUntil, -PERMIT_YEARS[type] * 365 + 1);
+      const place = townPlaces.length > 0 && random.chance(0.12) ? random.pick(townPlaces) : random.weighted(ubPlaces, ubWeights);
+      content = {
+        registerNumber,
+        surname: sex === 'female' && nationality.femaleSurnameA ? `${surname}A` : surname,
+        givenName: random.pick(sex === 'male' ? nationality.male : nationality.female),
+        nationality: nationality.code,
+        sex,
+        birthDate: yearsBefore(today, age, random),
+        passportNumber: `${random.pick(prefixes)}${String(random.int(0, 10 ** digits - 1)).padStart(digits, '0')}`,
+        mobile: `${random.pick(MOBILE_PREFIXES)}${String(random.int(0, 999_999)).padStart(6, '0')}`,
+        permit: { type, number: `RP${issuedOn.slice(0, 4)}-${String(random.int(0, 999_999)).padStart(6, '0')}`, issuedOn, validUntil },
+        address: addressAt(place, random),
+      };
+    }
+    const key = String(content.registerNumber);
+    batch.push({ registryId: 'foreign-residents', key, subjects: [key], content });
+    if (batch.length >= 1000) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
 }

@@ -12,6 +12,7 @@ import type { Registry, RegistryRecord } from './schema.ts';
 import { ownsRegistry } from './services.ts';
 import * as store from './store.ts';
 import type { Queryable } from '../../kernel/db.ts';
+import { isPersonNumber } from '../../kernel/person-number.ts';
 
 type Content = Record<string, unknown>;
 
@@ -98,7 +99,7 @@ export function digitalRegistriesHandler(registries: Registries, exchange: Excha
         const { items } = await registries.query(registry, { match: { ID: userId }, limit: 100, offset: 0 });
         for (const record of items) for (const entry of (record.content.PersonalData as Content[] | undefined) ?? []) usage.push(entry);
       }
-      if (/^[А-ЯЁӨҮ]{2}[0-9]{8}$/u.test(userId)) {
+      if (isPersonNumber(userId)) {
         const dir = await exchange.directory();
         for (const row of await exchange.accessLog(userId, 100)) {
           const member = row.client ? dir.members.find((m) => row.client!.startsWith(`${m.id}/`)) : undefined;
@@ -115,7 +116,7 @@ export function digitalRegistriesHandler(registries: Registries, exchange: Excha
         }
       }
       const body = pascal ? usage : usage.map(camelUsage);
-      return { status: 200, body, ...(/^[А-ЯЁӨҮ]{2}[0-9]{8}$/u.test(userId) ? { subjects: [userId] } : {}) };
+      return { status: 200, body, ...(isPersonNumber(userId) ? { subjects: [userId] } : {}) };
     }
 
     // ---- Data API.

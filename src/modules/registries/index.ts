@@ -119,6 +119,6 @@ export async function publishRegistryServices(exchange: Exchange, agencies: Agen
 }
 
 export type { Registries } from './service.ts';
-export { administrativeUnits, generatePopulation, DEMO_CITIZEN } from './generator.ts';
+export { administrativeUnits, generatePopulation, generateForeignResidents, foreignResidentCount, DEMO_CITIZEN, DEMO_FOREIGNER } from './generator.ts';
 export { importRegistryDocument, importRegistryFile } from './import.ts';
 export { deferIndexes, loadRecords } from './load.ts';

@@ -1,6 +1,7 @@
 // The registries published as exchange services of the agencies that own them: each service is a
 // view of a registry (an ID card reference shows what an ID card shows), answered inside the
 // platform and reached, like every service, only through the exchange.
+import { isPersonNumber, personNumbersIn } from '../../kernel/person-number.ts';
 import type { ProviderHandler, ProviderRequest, ProviderResponse } from '../exchange/index.ts';
 import type { Registries } from './service.ts';
 import type { Registry, RegistryRecord } from './schema.ts';
@@ -138,6 +139,21 @@ export const REGISTRY_SERVICES: RegistryServiceDefinition[] = [
     view: (record) => record.content,
   },
   {
+    memberCode: 'immigration', subsystemCode: 'foreignresidents', serviceCode: 'residencePermit', registry: 'foreign-residents', lookup: 'key', personal: true,
+    title: { mn: 'Оршин суух зөвшөөрлийн лавлагаа', en: 'Residence permit reference' },
+    description: { mn: 'F-регистрийн дугаараар гадаадын иргэний оршин суух зөвшөөрлийн төрөл, хугацаа, хаяг.', en: 'A foreign resident’s permit type and validity, and address, by F-register number.' },
+    view: (record) => {
+      const resident = record.content;
+      const permit = resident.permit as { validUntil?: string } | undefined;
+      return {
+        registerNumber: resident.registerNumber, surname: resident.surname, givenName: resident.givenName, nationality: resident.nationality, sex: resident.sex,
+        birthDate: resident.birthDate, passportNumber: resident.passportNumber, permit: resident.permit ?? null, address: resident.address ?? null,
+        // Whether the permit holds today, so a caller need not compare dates itself.
+        permitValid: typeof permit?.validUntil === 'string' && permit.validUntil >= new Date().toISOString().slice(0, 10),
+      };
+    },
+  },
+  {
     memberCode: 'moh', subsystemCode: 'health', serviceCode: 'vaccinations', registry: 'health', lookup: 'key', personal: true,
     title: { mn: 'Дархлаажуулалтын лавлагаа', en: 'Vaccination reference' },
     description: { mn: 'Цусны бүлэг, вакцинжуулалт (КОВИД-19 орно).', en: 'Blood type and vaccinations, COVID-19 included.' },
@@ -179,10 +195,10 @@ export function registryServiceHandler(registries: Registries, definition: Regis
       if (!record) return notFound();
       const body = await definition.view(record, related);
       // People named in the answer besides its subject (parents on a birth reference, a spouse).
-      const mentioned = [...new Set([...JSON.stringify(body).matchAll(/[А-ЯЁӨҮ]{2}[0-9]{8}/gu)].map((match) => match[0]))].filter((number) => !record.subjects.includes(number));
+      const mentioned = personNumbersIn(JSON.stringify(body)).filter((number) => !record.subjects.includes(number));
       return { status: 200, body, subjects: record.subjects, mentioned, ...(ownsRegistry(request.client, registry) ? { consentExempt: 'owner' as const } : {}) };
     }
-    if (!/^[А-ЯЁӨҮ]{2}[0-9]{8}$/u.test(key)) return { status: 400, body: { detail: 'a register number is expected' } };
+    if (!isPersonNumber(key)) return { status: 400, body: { detail: 'a register number is expected' } };
     const records = await registries.bySubject(registry, key);
     return { status: 200, body: { registerNumber: key, items: await Promise.all(records.map((record) => definition.view(record, related))) }, subjects: [key], ...(ownsRegistry(request.client, registry) ? { consentExempt: 'owner' as const } : {}) };
   };
