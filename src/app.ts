@@ -22,7 +22,7 @@ import { migrate, type MigrationSource } from './kernel/migrations.ts';
 import { catalogManifest, registerCatalog, type Catalog } from './modules/catalog/index.ts';
 import { PLATFORM_MEMBER, PORTAL_SUBSYSTEM, createExchangeService, exchangeManifest, registerExchange, type ConsentCodeDelivery, type Exchange } from './modules/exchange/index.ts';
 import { IDENTITY_SUBSYSTEM, identityManifest, registerIdentity, type IdentityModule } from './modules/identity/index.ts';
-import { healthManifest, registerHealth, type Health, type PersonNames, type VaccinationRecord } from './modules/health/index.ts';
+import { healthManifest, registerHealth, type Health, type PersonNames, type RecoveryRecord, type TestRecord, type VaccinationRecord } from './modules/health/index.ts';
 import { messagingManifest, registerMessaging, type Messaging } from './modules/messaging/index.ts';
 import { publishRegistryServices, registerRegistries, registriesManifest, type Registries } from './modules/registries/index.ts';
 import { buildAssets } from './web/assets.ts';
@@ -152,6 +152,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     async vaccinations(registerNumber) {
       const record = await registries.byKey(await registries.get({ id: 'health' }), registerNumber);
       return record ? ((record.content.vaccinations ?? []) as VaccinationRecord[]) : undefined;
+    },
+    async tests(registerNumber) {
+      const record = await registries.byKey(await registries.get({ id: 'health' }), registerNumber);
+      return record ? ((record.content.tests ?? []) as TestRecord[]) : undefined;
+    },
+    async recoveries(registerNumber) {
+      const record = await registries.byKey(await registries.get({ id: 'health' }), registerNumber);
+      return record ? ((record.content.recoveries ?? []) as RecoveryRecord[]) : undefined;
     },
   });
   const portalSubsystem = `${exchange.instance}/${PLATFORM_MEMBER.memberClass}/${PLATFORM_MEMBER.memberCode}/${PORTAL_SUBSYSTEM}`;

@@ -40,6 +40,8 @@ describe('health authorization matrix', () => {
   const ROUTES: RouteCase[] = [
     { name: 'GET /api/v1/dcc/trust-list', method: 'GET', url: () => '/api/v1/dcc/trust-list', expect: PUBLIC },
     { name: 'POST /api/v1/dcc/verify', method: 'POST', url: () => '/api/v1/dcc/verify', body: async () => ({ payload: { hc1: 'HC1:ABC' } }), expect: PUBLIC },
+    { name: 'GET /assets/health/dcc-camera.js', method: 'GET', url: () => '/assets/health/dcc-camera.js', expect: PUBLIC },
+    { name: 'GET /assets/health/jsqr.js', method: 'GET', url: () => '/assets/health/jsqr.js', expect: PUBLIC },
     { name: 'GET /en/dcc/verify', method: 'GET', url: () => '/en/dcc/verify', expect: PUBLIC },
     { name: 'POST /en/dcc/verify', method: 'POST', url: () => '/en/dcc/verify', body: async () => form({ hc1: 'HC1:ABC' }, app.csrf), expect: PUBLIC },
     { name: 'GET /api/v1/dcc/signers', method: 'GET', url: () => '/api/v1/dcc/signers', expect: PLATFORM_ONLY },
@@ -53,6 +55,13 @@ describe('health authorization matrix', () => {
     { name: 'POST /api/v1/dcc/keys/rotate', method: 'POST', url: () => '/api/v1/dcc/keys/rotate', expect: PLATFORM_ONLY },
     { name: 'POST /api/v1/dcc/certificates', method: 'POST', url: () => '/api/v1/dcc/certificates', body: async () => ({ payload: { registerNumber: CITIZEN } }), expect: ISSUERS },
     { name: 'GET /en/my/health-certificates', method: 'GET', url: () => '/en/my/health-certificates', expect: CITIZEN_ONLY },
+    {
+      // Only the citizen whose certificate it is; another citizen is answered 404 (health-records.test.ts).
+      name: 'GET /en/my/health-certificates/:id(^[0-9A-Z]{1,60}).pdf',
+      method: 'GET',
+      url: async () => `/en/my/health-certificates/${(await app.health.issueVaccination(CITIZEN, null)).id}.pdf`,
+      expect: CITIZEN_ONLY,
+    },
     { name: 'POST /en/my/health-certificates', method: 'POST', url: () => '/en/my/health-certificates', body: async () => form({}, app.csrf), expect: CITIZEN_ONLY },
   ];
 

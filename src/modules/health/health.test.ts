@@ -5,6 +5,7 @@ import { createCsca, createDsc, issueDcc, kidOf, qrPng, readQrPng, TrustList, ve
 import { dccPayload } from './dcc/test-fixtures.ts';
 import { icaoName } from './icao.ts';
 import { boundaryOf, parseMultipart } from './multipart.ts';
+import { IMAGE_LIMIT } from './routes.ts';
 import { CITIZEN, NOBODY, seedHealthPeople, UNVACCINATED } from './test-fixtures.ts';
 import { luhnModN, newUvci, uvciChecks } from './uvci.ts';
 
@@ -210,7 +211,7 @@ describe('health module', () => {
         { payload: 'hc1=HC1:ABC', headers: { 'content-type': 'text/plain' }, status: 415 },
         { payload: Buffer.from('not an image'), headers: { 'content-type': 'image/png' }, status: 400 },
         { payload: { hc1: `HC1:${'A'.repeat(70_000)}` }, status: 400 },
-        { payload: Buffer.alloc(3 * 1024 * 1024), headers: { 'content-type': 'image/png' }, status: 413 },
+        { payload: Buffer.alloc(IMAGE_LIMIT + 1), headers: { 'content-type': 'image/png' }, status: 413 },
       ];
       for (const item of cases) {
         const response = await app.as(null, { method: 'POST', url: item.url ?? '/api/v1/dcc/verify?lang=en', payload: item.payload, ...(item.headers ? { headers: item.headers } : {}) });

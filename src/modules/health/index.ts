@@ -23,9 +23,9 @@ export const healthManifest: ModuleManifest = {
 export async function registerHealth(app: FastifyInstance, ctx: AppContext, records: HealthRecords): Promise<Health> {
   const health = createHealth(ctx, records);
   await healthRoutes(app, health);
-  await healthPages(app, health);
+  await healthPages(app, health, ctx);
   return health;
 }
 
 export { DCC_HELP, runDccCommand } from './cli.ts';
-export { COVID_19, DCC_COUNTRY, type Health, type HealthRecords, type PersonNames, type VaccinationRecord } from './service.ts';
+export { COVID_19, DCC_COUNTRY, type Health, type HealthRecords, type PersonNames, type RecoveryRecord, type TestRecord, type VaccinationRecord } from './service.ts';

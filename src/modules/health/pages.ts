@@ -1,70 +1,36 @@
-// Pages: the certificate verifier (paste the HC1 text or upload a photo of the QR code as PNG;
-// plain form posts, no JavaScript needed) and a citizen's own vaccination certificates.
+// Pages: the certificate verifier (paste the HC1 text or upload a photo of the QR code as PNG or JPEG;
+// plain form posts, no JavaScript needed; with it, the camera) and a citizen's own certificates
+// (vaccination, test, recovery), each also as a bilingual PDF.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../../kernel/context.ts';
 import { AppError, type FieldError } from '../../kernel/errors.ts';
 import type { Translate } from '../../kernel/i18n.ts';
 import { page } from '../../web/index.ts';
-import { readQrPng, type DccPayload, type VerificationResult } from './dcc/index.ts';
+import { readQrImage } from './dcc/index.ts';
+import { payloadRows } from './rows.ts';
 import { boundaryOf, parseMultipart, type MultipartFile } from './multipart.ts';
 import { IMAGE_LIMIT, toCatalogueError } from './routes.ts';
-import type { Health, IssuedCertificate } from './service.ts';
+import { certificatePdf } from './pdf.ts';
+import { uvciId, type Health, type IssuedCertificate } from './service.ts';
+
+export { payloadRows } from './rows.ts';
 
 const VERIFY_VIEW = 'modules/health/views/verify.njk';
+const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+
+/** The verifier's camera script and the QR reader it falls back on, served from our own origin (the CSP allows no other). */
+const SCRIPTS: Record<string, Buffer> = {
+  '/assets/health/dcc-camera.js': readFileSync(path.join(here, 'static', 'dcc-camera.js')),
+  '/assets/health/jsqr.js': readFileSync(require.resolve('jsqr/dist/jsQR.js')),
+};
 const MY_VIEW = 'modules/health/views/my-certificates.njk';
 
 type Row = { key: { text: string }; value: { text: string } };
-
-// Codes of the EU value sets that a person reading the result would otherwise not understand.
-const KNOWN_CODES: Record<string, string> = {
-  '840539006': 'COVID-19',
-  '260415000': 'notDetected',
-  '260373001': 'detected',
-  'LP6464-4': 'naat',
-  'LP217198-3': 'rat',
-};
-
-/** The payload as rows of a summary list, labels in the person's language. */
-export function payloadRows(payload: DccPayload | undefined, result: Pick<VerificationResult, 'certificateType' | 'expiresAt' | 'issuer'>, t: Translate): Row[] {
-  if (!payload || typeof payload !== 'object') return [];
-  const rows: Row[] = [];
-  const add = (label: string, value: unknown) => {
-    if (value === undefined || value === null || value === '') return;
-    const text = typeof value === 'string' || typeof value === 'number' ? String(value) : JSON.stringify(value);
-    rows.push({ key: { text: t(`health.verify.fields.${label}`) }, value: { text } });
-  };
-  const name = (payload.nam ?? {}) as unknown as Record<string, unknown>;
-  add('name', [name.fn, name.gn].filter((part) => typeof part === 'string' && part).join(' ') || undefined);
-  add('nameTransliterated', [name.fnt, name.gnt].filter((part) => typeof part === 'string' && part).join(' ') || undefined);
-  add('dob', payload.dob);
-  if (result.certificateType) add('type', t(`health.verify.types.${result.certificateType}`));
-  const entry = (result.certificateType ? (payload[result.certificateType] as unknown[] | undefined)?.[0] : undefined) as Record<string, unknown> | undefined;
-  if (entry && typeof entry === 'object') {
-    const known = (value: unknown) => {
-      const code = typeof value === 'string' ? KNOWN_CODES[value] : undefined;
-      return code === undefined ? value : code === 'COVID-19' ? code : t(`health.verify.codes.${code}`);
-    };
-    add('tg', known(entry.tg));
-    if (result.certificateType === 'v') {
-      add('mp', entry.mp);
-      add('dose', entry.dn !== undefined ? `${String(entry.dn)} / ${String(entry.sd)}` : undefined);
-      add('dt', entry.dt);
-    } else if (result.certificateType === 't') {
-      add('tt', known(entry.tt));
-      add('tr', known(entry.tr));
-      add('sc', entry.sc);
-      add('tc', entry.tc);
-    } else {
-      add('fr', entry.fr);
-      add('validity', entry.df !== undefined ? `${String(entry.df)} – ${String(entry.du)}` : undefined);
-    }
-    add('co', entry.co);
-    add('is', entry.is);
-    add('ci', entry.ci);
-  }
-  add('issuerCountry', result.issuer);
-  add('expiresAt', result.expiresAt?.toISOString().slice(0, 10));
-  return rows;
-}
 
 interface VerifyForm {
   hc1?: string;
@@ -79,7 +45,12 @@ function issuedRows(issued: IssuedCertificate, t: Translate): Row[] {
   return payloadRows(issued.payload, { certificateType: issued.certificateType, expiresAt: new Date(issued.expiresAt), issuer: 'MN' }, t);
 }
 
-export async function healthPages(app: FastifyInstance, health: Health): Promise<void> {
+export async function healthPages(app: FastifyInstance, health: Health, ctx: AppContext): Promise<void> {
+  for (const [url, script] of Object.entries(SCRIPTS)) {
+    app.get(url, { schema: { hide: true } }, async (_request, reply) =>
+      reply.header('content-type', 'text/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400').send(script));
+  }
+
   await app.register(async (scope) => {
     // The verifier's form sends a file; its body is read whole (bounded) and split here.
     scope.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit: IMAGE_LIMIT + 128 * 1024 }, (request, body, done) => {
@@ -100,7 +71,7 @@ export async function healthPages(app: FastifyInstance, health: Health): Promise
       const text = typeof body.hc1 === 'string' ? body.hc1.trim() : '';
       let hc1 = text;
       if (body.qr) {
-        const read = readQrPng(body.qr.data);
+        const read = readQrImage(body.qr.data);
         if (read === undefined) return showVerifier(request, reply, { hc1: text }, [{ field: 'qr', message: request.t('health.errors.qrUnreadable') }]);
         hc1 = read;
       }
@@ -123,22 +94,58 @@ export async function healthPages(app: FastifyInstance, health: Health): Promise
     return request.principal.registerNumber;
   };
 
+  /** The list page: what the person can get, and what they have been issued. */
+  const listData = async (registerNumber: string) => {
+    const [available, history] = await Promise.all([health.available(registerNumber), health.issuedFor(registerNumber)]);
+    return { available, history: history.map((row) => ({ ...row, id: uvciId(row.uvci) })) };
+  };
+
   page(app, 'GET', '/my/health-certificates', {}, async (request, reply) => {
     const registerNumber = await citizenOnly(request);
-    return reply.page(MY_VIEW, { history: await health.issuedFor(registerNumber) }, { title: request.t('health.my.title') });
+    return reply.page(MY_VIEW, await listData(registerNumber), { title: request.t('health.my.title') });
   });
 
   page(app, 'POST', '/my/health-certificates', {}, async (request, reply) => {
     const registerNumber = await citizenOnly(request);
+    const requested = (request.body as { type?: unknown } | undefined)?.type;
+    const certificateType = requested === 't' || requested === 'r' ? requested : 'v';
     try {
-      const issued = await health.issueVaccination(registerNumber, request.principal, request.id);
+      const issued = await health.issue(registerNumber, certificateType, request.principal, request.id);
       return reply.page(MY_VIEW, { issued: { ...issued, rows: issuedRows(issued, request.t) } }, { title: request.t('health.my.issuedTitle') });
     } catch (error) {
       const converted = toCatalogueError(error, request.t);
       if (converted instanceof AppError && converted.fieldErrors.length) {
-        return reply.page(MY_VIEW, { history: await health.issuedFor(registerNumber) }, { title: request.t('health.my.title'), status: converted.status, errors: converted.fieldErrors.map((item) => ({ ...item, field: 'main-content' })) });
+        return reply.page(MY_VIEW, await listData(registerNumber), { title: request.t('health.my.title'), status: converted.status, errors: converted.fieldErrors.map((item) => ({ ...item, field: 'main-content' })) });
       }
       throw converted;
     }
+  });
+
+  // The certificate as a printable PDF, in Mongolian and English; only the person's own.
+  page(app, 'GET', '/my/health-certificates/:id(^[0-9A-Z]{1,60}).pdf', {}, async (request, reply) => {
+    const registerNumber = await citizenOnly(request);
+    const { id } = request.params as { id: string };
+    const issued = await health.findIssued(registerNumber, id);
+    if (!issued) throw new AppError('NOT_FOUND');
+    // The stored text is decoded (and checked) again: the PDF shows what the QR code holds.
+    const result = await health.verify(issued.hc1, new Date(issued.issued_at));
+    if (!result.payload) throw new AppError('NOT_FOUND');
+    const pdf = await certificatePdf({
+      hc1: issued.hc1,
+      payload: result.payload,
+      certificateType: issued.certificate_type,
+      uvci: issued.uvci,
+      issuer: result.issuer ?? 'MN',
+      issuedAt: new Date(issued.issued_at),
+      expiresAt: new Date(issued.expires_at),
+      baseUrl: ctx.config.baseUrl,
+      mn: ctx.i18n.translator('mn'),
+      en: ctx.i18n.translator('en'),
+    });
+    return reply
+      .header('content-type', 'application/pdf')
+      .header('content-disposition', `inline; filename="health-certificate-${id}.pdf"`)
+      .header('cache-control', 'private, no-store')
+      .send(pdf);
   });
 }

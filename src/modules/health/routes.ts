@@ -1,17 +1,17 @@
 // The health module's JSON API: verify a DCC (HC1 text or a QR image), the trust list we publish,
 // the signers we trust (administrators import other countries' signers and rotate ours), and
-// issuing a person's vaccination certificate.
+// issuing a person's vaccination, test or recovery certificate.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { hasRole, requireRole } from '../../kernel/auth.ts';
 import { AppError } from '../../kernel/errors.ts';
 import type { Translate } from '../../kernel/i18n.ts';
-import { readQrPng, type VerificationResult } from './dcc/index.ts';
+import { readQrImage, type VerificationResult } from './dcc/index.ts';
 import { HealthInputError, type Health } from './service.ts';
 
 /** Register numbers: two Cyrillic letters and eight digits. */
 export const REGISTER_NUMBER_PATTERN = '^[А-ЯЁӨҮ]{2}[0-9]{8}$';
-/** Largest accepted QR image upload. */
-export const IMAGE_LIMIT = 2 * 1024 * 1024;
+/** Largest accepted QR image upload: a phone's full-size JPEG photo fits. */
+export const IMAGE_LIMIT = 10 * 1024 * 1024;
 
 /** A HealthInputError as the catalogue error the edge renders, its text in the request's language. */
 export function toCatalogueError(error: unknown, t: Translate): unknown {
@@ -69,19 +69,20 @@ export async function healthRoutes(app: FastifyInstance, health: Health): Promis
   const admin = requireRole('platform-admin');
 
   await app.register(async (scope) => {
-    // A QR image may be posted as it is.
-    scope.addContentTypeParser('image/png', { parseAs: 'buffer', bodyLimit: IMAGE_LIMIT }, (_request, body, done) => done(null, body));
+    // A QR image may be posted as it is: a PNG, or a JPEG as phones take photos.
+    scope.addContentTypeParser(['image/png', 'image/jpeg'], { parseAs: 'buffer', bodyLimit: IMAGE_LIMIT }, (_request, body, done) => done(null, body));
     scope.post('/api/v1/dcc/verify', {
       config: { csrf: false },
       schema: {
         tags: ['health certificates'],
         summary: 'Verify an EU Digital COVID Certificate',
-        description: 'Send the QR text as JSON { "hc1": "HC1:...", "at"?: date-time }, or the QR image itself as image/png (then ?at=). A certificate that does not verify is a 200 with valid false and the failure codes; input that is not a certificate at all (no text, an image without a QR code) is a 400 problem.',
+        description: 'Send the QR text as JSON { "hc1": "HC1:...", "at"?: date-time }, or the QR image itself as image/png or image/jpeg (then ?at=). A certificate that does not verify is a 200 with valid false and the failure codes; input that is not a certificate at all (no text, an image without a QR code) is a 400 problem.',
         querystring: { type: 'object', properties: { at: { type: 'string', format: 'date-time' }, lang: { type: 'string', enum: ['mn', 'en'] } } },
         body: {
           content: {
             'application/json': { schema: verifyJsonBody },
             'image/png': { schema: { description: 'A PNG image holding the QR code' } },
+            'image/jpeg': { schema: { description: 'A JPEG photo holding the QR code' } },
           },
         },
       },
@@ -90,11 +91,11 @@ export async function healthRoutes(app: FastifyInstance, health: Health): Promis
       let hc1: string;
       let at = query.at;
       if (Buffer.isBuffer(request.body)) {
-        const read = readQrPng(request.body);
+        const read = readQrImage(request.body);
         if (read === undefined) throw new AppError('VALIDATION_FAILED', { detail: request.t('health.errors.qrUnreadable') }, [{ field: 'body', message: request.t('health.errors.qrUnreadable') }]);
         hc1 = read;
       } else {
-        // Only JSON and PNG bodies are described (and validated); any other type the server can parse is refused.
+        // Only JSON, PNG and JPEG bodies are described (and validated); any other type the server can parse is refused.
         const body = request.body as { hc1?: unknown; at?: string } | undefined;
         if (typeof body !== 'object' || body === null || typeof body.hc1 !== 'string') {
           throw new AppError('UNSUPPORTED_MEDIA_TYPE', { type: String(request.headers['content-type'] ?? 'none').split(';')[0]!.slice(0, 80) });
@@ -152,16 +153,17 @@ export async function healthRoutes(app: FastifyInstance, health: Health): Promis
   app.post('/api/v1/dcc/certificates', {
     schema: {
       tags: ['health certificates'],
-      summary: "Issue a vaccination certificate from the person's health record",
-      description: 'A citizen for themself (registerNumber may be left out); health officials and platform administrators for anyone. The answer holds the HC1 text and its QR code as SVG and PNG (base64).',
-      body: { type: 'object', properties: { registerNumber: { type: 'string', pattern: REGISTER_NUMBER_PATTERN } } },
+      summary: "Issue a vaccination, test or recovery certificate from the person's health record",
+      description: 'A citizen for themself (registerNumber may be left out); health officials and platform administrators for anyone. type: v (latest COVID-19 vaccination, the default), t (latest test) or r (latest recovery). The answer holds the HC1 text and its QR code as SVG and PNG (base64).',
+      body: { type: 'object', properties: { registerNumber: { type: 'string', pattern: REGISTER_NUMBER_PATTERN }, type: { type: 'string', enum: ['v', 't', 'r'], default: 'v' } } },
     },
     preHandler: requireRole('citizen', 'officer', 'supervisor', 'agency-admin', 'platform-admin'),
   }, async (request, reply) => {
-    const registerNumber = (request.body as { registerNumber?: string } | undefined)?.registerNumber ?? request.principal?.registerNumber;
+    const body = request.body as { registerNumber?: string; type?: 'v' | 't' | 'r' } | undefined;
+    const registerNumber = body?.registerNumber ?? request.principal?.registerNumber;
     if (!registerNumber) throw new AppError('VALIDATION_FAILED', { detail: request.t('health.errors.registerNumberRequired') }, [{ field: 'registerNumber', message: request.t('health.errors.registerNumberRequired') }]);
     if (!mayIssueFor(request, registerNumber)) throw new AppError('FORBIDDEN');
-    const issued = await guarded(request, () => health.issueVaccination(registerNumber, request.principal, request.id));
+    const issued = await guarded(request, () => health.issue(registerNumber, body?.type ?? 'v', request.principal, request.id));
     return reply.status(201).send(issued);
   });
 }

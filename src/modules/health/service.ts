@@ -7,7 +7,7 @@ import type { Principal } from '../../kernel/auth.ts';
 import type { AppContext } from '../../kernel/context.ts';
 import type { Queryable } from '../../kernel/db.ts';
 import { seal, unseal } from '../../kernel/secrets.ts';
-import { certificateDer, createCsca, createDsc, certificateTypesAllowed, issueDcc, kidOf, qrPng, qrSvg, TrustList, verifyHc1, type CertificateType, type DccPayload, type DccSigner, type VerificationResult } from './dcc/index.ts';
+import { certificateDer, createCsca, createDsc, certificateTypesAllowed, DccIssueError, issueDcc, kidOf, qrPng, qrSvg, TrustList, verifyHc1, type CertificateType, type DccPayload, type DccSigner, type RecoveryEntry, type TestEntry, type VaccinationEntry, type VerificationResult } from './dcc/index.ts';
 import { icaoName } from './icao.ts';
 import * as store from './store.ts';
 import { newUvci } from './uvci.ts';
@@ -41,11 +41,46 @@ export interface VaccinationRecord {
   country: string;
 }
 
-/** Where the registries' data comes from; app.ts wires it to the registries module. */
+/** A test for an infection as the health registry records it (EU value-set codes). */
+export interface TestRecord {
+  disease: string;
+  /** LP6464-4 (nucleic acid amplification, e.g. PCR) or LP217198-3 (rapid antigen test). */
+  testType: string;
+  /** Name of the NAAT test (nm), free text. */
+  testName?: string;
+  /** Rapid antigen test device identifier from the EU list (ma), e.g. 1232. */
+  device?: string;
+  /** When the sample was taken: ISO 8601 date-time with its offset. */
+  sampledAt: string;
+  /** 260415000 not detected, 260373001 detected. */
+  result: string;
+  /** Testing centre or facility (tc). */
+  centre?: string;
+  country: string;
+}
+
+/** A recovery as the health registry records it: the first positive NAAT result, and the certificate's validity when the registry sets it. */
+export interface RecoveryRecord {
+  disease: string;
+  /** Date of the first positive NAAT result (fr), yyyy-MM-dd. */
+  firstPositive: string;
+  /** Default: 11 days after the first positive result. */
+  validFrom?: string;
+  /** Default: 180 days after the first positive result. */
+  validUntil?: string;
+  country: string;
+}
+
+/** Where the registries' data comes from; app.ts wires it to the registries module. Tests and recoveries are optional: without them only vaccination certificates are issued. */
 export interface HealthRecords {
   person(registerNumber: string): Promise<PersonNames | undefined>;
   vaccinations(registerNumber: string): Promise<VaccinationRecord[] | undefined>;
+  tests?(registerNumber: string): Promise<TestRecord[] | undefined>;
+  recoveries?(registerNumber: string): Promise<RecoveryRecord[] | undefined>;
 }
+
+/** EU rules for a certificate of recovery made from a first positive result: valid from day 11 to day 180. */
+export const RECOVERY_DAYS = { from: 11, until: 180 } as const;
 
 /** A refusal caused by the request: a message key under health.errors, the field it is about and values for the text. */
 export class HealthInputError extends Error {
@@ -86,6 +121,8 @@ export interface TrustListDocument {
 
 export interface IssuedCertificate {
   uvci: string;
+  /** The opaque part of the UVCI: how the person's pages name the certificate. */
+  id: string;
   hc1: string;
   certificateType: CertificateType;
   payload: DccPayload;
@@ -115,7 +152,13 @@ export interface Health {
   verify(hc1: unknown, at?: Date): Promise<VerificationResult>;
   /** Issues a vaccination certificate for the person's latest COVID-19 dose. Recorded; the record cannot be undone. */
   issueVaccination(registerNumber: string, actor: Principal | null, requestId?: string): Promise<IssuedCertificate>;
+  /** Issues a certificate of the type from the person's latest COVID-19 vaccination, test or recovery. Recorded; the record cannot be undone. */
+  issue(registerNumber: string, certificateType: CertificateType, actor: Principal | null, requestId?: string): Promise<IssuedCertificate>;
+  /** Which certificate types the person's health record has something for. */
+  available(registerNumber: string): Promise<CertificateType[]>;
   issuedFor(registerNumber: string): Promise<store.IssuedRow[]>;
+  /** One of the person's own issued certificates by its id (the opaque part of the UVCI), with its HC1 text; undefined when it is not theirs or holds no text. */
+  findIssued(registerNumber: string, id: string): Promise<(store.IssuedRow & { hc1: string }) | undefined>;
 }
 
 const TRUST_TTL_MS = 30_000;
@@ -143,6 +186,44 @@ function describe(row: store.KeyRow, now = Date.now()): SignerInfo {
 /** The country in a certificate's subject (C=), if any. */
 function countryOf(certificate: X509Certificate): string | undefined {
   return /(?:^|\n|, ?)C=([A-Za-z]{2})(?:$|\n|,)/.exec(certificate.subject)?.[1]?.toUpperCase();
+}
+
+/** The person's latest COVID-19 dose, if any. */
+function latestDose(vaccinations: VaccinationRecord[] | undefined): VaccinationRecord | undefined {
+  return (vaccinations ?? []).filter((item) => item.disease === COVID_19).sort((a, b) => a.date.localeCompare(b.date) || a.dose - b.dose).at(-1);
+}
+
+/** The person's latest COVID-19 test, if any. */
+function latestTest(tests: TestRecord[] | undefined): TestRecord | undefined {
+  return (tests ?? []).filter((item) => item.disease === COVID_19 && !Number.isNaN(Date.parse(item.sampledAt))).sort((a, b) => Date.parse(a.sampledAt) - Date.parse(b.sampledAt)).at(-1);
+}
+
+/** The person's latest COVID-19 recovery, if any. */
+function latestRecovery(recoveries: RecoveryRecord[] | undefined): RecoveryRecord | undefined {
+  return (recoveries ?? []).filter((item) => item.disease === COVID_19 && /^\d{4}-\d{2}-\d{2}$/.test(item.firstPositive)).sort((a, b) => a.firstPositive.localeCompare(b.firstPositive)).at(-1);
+}
+
+/** EU value sets: test types (NAAT, rapid antigen) and results (not detected, detected). */
+const TEST_TYPES = new Set(['LP6464-4', 'LP217198-3']);
+const TEST_RESULTS = new Set(['260415000', '260373001']);
+const COUNTRY = /^[A-Z]{2}$/;
+
+/** A recovery's validity (df, du) and the moment the certificate must end: the last second of du. */
+function recoveryPeriod(recovery: RecoveryRecord): { df: string; du: string; until: Date } {
+  const df = recovery.validFrom ?? addDays(recovery.firstPositive, RECOVERY_DAYS.from);
+  const du = recovery.validUntil ?? addDays(recovery.firstPositive, RECOVERY_DAYS.until);
+  return { df, du, until: new Date(`${du}T23:59:59Z`) };
+}
+
+/** yyyy-MM-dd plus some days. */
+function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** What the person's pages call a certificate: the opaque part of its UVCI. */
+export const UVCI_ID = /^[0-9A-Z]{1,60}$/;
+export function uvciId(uvci: string): string {
+  return /:([0-9A-Z]+)#.$/.exec(uvci)?.[1] ?? uvci;
 }
 
 export function createHealth(ctx: AppContext, records: HealthRecords): Health {
@@ -245,6 +326,70 @@ export function createHealth(ctx: AppContext, records: HealthRecords): Health {
     return trust.list;
   }
 
+  /** The entry (v, t or r) for the person's latest record of the type, or a HealthInputError naming what is missing. */
+  async function entryFor(registerNumber: string, certificateType: CertificateType, uvci: string, issuedAt: Date): Promise<{ entry: VaccinationEntry | TestEntry | RecoveryEntry; until?: Date }> {
+    if (certificateType === 'v') {
+      const latest = latestDose(await records.vaccinations(registerNumber));
+      if (!latest) throw new HealthInputError('noVaccination', 'registerNumber', {}, 404);
+      return {
+        entry: { tg: COVID_19, vp: latest.prophylaxis ?? '1119349007', mp: latest.vaccine, ma: latest.manufacturer ?? '', dn: latest.dose, sd: Math.max(latest.totalDoses, latest.dose), dt: latest.date, co: latest.country, is: DCC_ISSUER_NAME, ci: uvci },
+      };
+    }
+    if (certificateType === 't') {
+      const latest = latestTest(await records.tests?.(registerNumber));
+      if (!latest) throw new HealthInputError('noTest', 'registerNumber', {}, 404);
+      // The registry's record is checked against the EU value sets here: the DCC schema alone lets any text through.
+      const wrong = !TEST_TYPES.has(latest.testType) ? `testType ${JSON.stringify(latest.testType)}` : !TEST_RESULTS.has(latest.result) ? `result ${JSON.stringify(latest.result)}` : !COUNTRY.test(latest.country) ? `country ${JSON.stringify(latest.country)}` : undefined;
+      if (wrong) throw new HealthInputError('recordInvalid', 'registerNumber', { detail: wrong }, 400);
+      const entry: TestEntry = { tg: COVID_19, tt: latest.testType, sc: new Date(latest.sampledAt).toISOString().replace(/\.\d{3}Z$/, 'Z'), tr: latest.result, co: latest.country, is: DCC_ISSUER_NAME, ci: uvci };
+      if (latest.testName) entry.nm = latest.testName;
+      if (latest.device) entry.ma = latest.device;
+      if (latest.centre) entry.tc = latest.centre;
+      return { entry };
+    }
+    const latest = latestRecovery(await records.recoveries?.(registerNumber));
+    if (!latest) throw new HealthInputError('noRecovery', 'registerNumber', {}, 404);
+    if (!COUNTRY.test(latest.country)) throw new HealthInputError('recordInvalid', 'registerNumber', { detail: `country ${JSON.stringify(latest.country)}` }, 400);
+    const { df, du, until } = recoveryPeriod(latest);
+    if (!(until.getTime() > issuedAt.getTime())) throw new HealthInputError('recoveryEnded', 'registerNumber', { date: du }, 404);
+    return { entry: { tg: COVID_19, fr: latest.firstPositive, co: latest.country, is: DCC_ISSUER_NAME, df, du, ci: uvci }, until };
+  }
+
+  async function issue(registerNumber: string, certificateType: CertificateType, actor: Principal | null, requestId?: string): Promise<IssuedCertificate> {
+    const person = await records.person(registerNumber);
+    if (!person) throw new HealthInputError('personNotFound', 'registerNumber', {}, 404);
+    const issuedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
+    const uvci = newUvci(DCC_COUNTRY);
+    const { entry, until } = await entryFor(registerNumber, certificateType, uvci, issuedAt);
+    const { row, signer } = await activeSigner();
+    const expiresAt = new Date(Math.min(issuedAt.getTime() + KEY_DAYS.certificate * 86_400_000, new Date(row.not_after).getTime(), until?.getTime() ?? Infinity));
+    const payload: DccPayload = {
+      ver: '1.3.0',
+      nam: {
+        fn: person.surname,
+        fnt: icaoName(person.latin?.surname || person.surname),
+        gn: person.givenName,
+        gnt: icaoName(person.latin?.givenName || person.givenName),
+      },
+      dob: person.birthDate,
+      [certificateType]: [entry],
+    };
+    let hc1: string;
+    try {
+      hc1 = issueDcc({ payload, signer, issuer: DCC_COUNTRY, issuedAt, expiresAt });
+    } catch (error) {
+      // A registry record the EU format cannot carry is the record's fault, named, not a crash.
+      if (error instanceof DccIssueError && error.code === 'SCHEMA') throw new HealthInputError('recordInvalid', 'registerNumber', { detail: error.message }, 400);
+      throw error;
+    }
+    await db.transaction(async (tx) => {
+      await store.insertIssued(tx, { uvci, registerNumber, certificateType, kid: row.kid, issuedAt, expiresAt, actor: actor?.id ?? null, requestId: requestId ?? null, hc1 });
+      await ctx.audit.record(tx, actor, { action: 'health.dcc.issue', subjectType: 'dcc', subjectId: uvci, details: { certificateType, kid: row.kid } }, requestId);
+    });
+    const [svg, png] = await Promise.all([qrSvg(hc1), qrPng(hc1)]);
+    return { uvci, id: uvciId(uvci), hc1, certificateType, payload, kid: row.kid, issuedAt: issuedAt.toISOString(), expiresAt: expiresAt.toISOString(), qrSvg: svg, qrPng: png.toString('base64') };
+  }
+
   return {
     ensureKeys,
 
@@ -321,47 +466,32 @@ export function createHealth(ctx: AppContext, records: HealthRecords): Health {
     },
 
     async issueVaccination(registerNumber, actor, requestId) {
-      const [person, vaccinations] = await Promise.all([records.person(registerNumber), records.vaccinations(registerNumber)]);
-      if (!person) throw new HealthInputError('personNotFound', 'registerNumber', {}, 404);
-      const doses = (vaccinations ?? []).filter((item) => item.disease === COVID_19).sort((a, b) => a.date.localeCompare(b.date) || a.dose - b.dose);
-      const latest = doses.at(-1);
-      if (!latest) throw new HealthInputError('noVaccination', 'registerNumber', {}, 404);
-      const { row, signer } = await activeSigner();
-      const issuedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
-      const expiresAt = new Date(Math.min(issuedAt.getTime() + KEY_DAYS.certificate * 86_400_000, new Date(row.not_after).getTime()));
-      const uvci = newUvci(DCC_COUNTRY);
-      const payload: DccPayload = {
-        ver: '1.3.0',
-        nam: {
-          fn: person.surname,
-          fnt: icaoName(person.latin?.surname || person.surname),
-          gn: person.givenName,
-          gnt: icaoName(person.latin?.givenName || person.givenName),
-        },
-        dob: person.birthDate,
-        v: [{
-          tg: COVID_19,
-          vp: latest.prophylaxis ?? '1119349007',
-          mp: latest.vaccine,
-          ma: latest.manufacturer ?? '',
-          dn: latest.dose,
-          sd: Math.max(latest.totalDoses, latest.dose),
-          dt: latest.date,
-          co: latest.country,
-          is: DCC_ISSUER_NAME,
-          ci: uvci,
-        }],
-      };
-      const hc1 = issueDcc({ payload, signer, issuer: DCC_COUNTRY, issuedAt, expiresAt });
-      await db.transaction(async (tx) => {
-        await store.insertIssued(tx, { uvci, registerNumber, certificateType: 'v', kid: row.kid, issuedAt, expiresAt, actor: actor?.id ?? null, requestId: requestId ?? null });
-        await ctx.audit.record(tx, actor, { action: 'health.dcc.issue', subjectType: 'dcc', subjectId: uvci, details: { certificateType: 'v', kid: row.kid } }, requestId);
-      });
-      const [svg, png] = await Promise.all([qrSvg(hc1), qrPng(hc1)]);
-      return { uvci, hc1, certificateType: 'v', payload, kid: row.kid, issuedAt: issuedAt.toISOString(), expiresAt: expiresAt.toISOString(), qrSvg: svg, qrPng: png.toString('base64') };
+      return issue(registerNumber, 'v', actor, requestId);
+    },
+
+    issue,
+
+    async available(registerNumber) {
+      const [vaccinations, tests, recoveries] = await Promise.all([
+        records.vaccinations(registerNumber),
+        records.tests?.(registerNumber),
+        records.recoveries?.(registerNumber),
+      ]);
+      const types: CertificateType[] = [];
+      if (latestDose(vaccinations)) types.push('v');
+      if (latestTest(tests)) types.push('t');
+      const recovery = latestRecovery(recoveries);
+      if (recovery && recoveryPeriod(recovery).until.getTime() > Date.now()) types.push('r');
+      return types;
     },
 
     issuedFor: (registerNumber) => store.issuedFor(db, registerNumber),
+
+    async findIssued(registerNumber, id) {
+      if (!UVCI_ID.test(id)) return undefined;
+      const row = await store.findIssued(db, registerNumber, id);
+      return row?.hc1 ? { ...row, hc1: row.hc1 } : undefined;
+    },
   };
 }
 

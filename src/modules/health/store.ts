@@ -65,22 +65,34 @@ export interface IssuedRow {
   kid: string;
   issued_at: Date;
   expires_at: Date;
+  /** False for certificates issued before their text was kept. */
+  has_hc1: boolean;
 }
 
 export async function insertIssued(
   db: Queryable,
-  issued: { uvci: string; registerNumber: string; certificateType: 'v' | 't' | 'r'; kid: string; issuedAt: Date; expiresAt: Date; actor: string | null; requestId: string | null },
+  issued: { uvci: string; registerNumber: string; certificateType: 'v' | 't' | 'r'; kid: string; issuedAt: Date; expiresAt: Date; actor: string | null; requestId: string | null; hc1: string },
 ): Promise<void> {
   await db.query(
-    `INSERT INTO health.dcc_issued (uvci, register_number, certificate_type, kid, issued_at, expires_at, actor, request_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [issued.uvci, issued.registerNumber, issued.certificateType, issued.kid, issued.issuedAt, issued.expiresAt, issued.actor, issued.requestId],
+    `INSERT INTO health.dcc_issued (uvci, register_number, certificate_type, kid, issued_at, expires_at, actor, request_id, hc1) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [issued.uvci, issued.registerNumber, issued.certificateType, issued.kid, issued.issuedAt, issued.expiresAt, issued.actor, issued.requestId, issued.hc1],
   );
 }
 
 export async function issuedFor(db: Queryable, registerNumber: string, limit = 50): Promise<IssuedRow[]> {
   const { rows } = await db.query<IssuedRow>(
-    `SELECT uvci, register_number, certificate_type, kid, issued_at, expires_at FROM health.dcc_issued WHERE register_number = $1 ORDER BY issued_at DESC LIMIT $2`,
+    `SELECT uvci, register_number, certificate_type, kid, issued_at, expires_at, hc1 IS NOT NULL AS has_hc1 FROM health.dcc_issued WHERE register_number = $1 ORDER BY issued_at DESC LIMIT $2`,
     [registerNumber, limit],
   );
   return rows;
+}
+
+/** The person's certificate whose UVCI has the opaque part `id`, with its HC1 text (null when not kept). */
+export async function findIssued(db: Queryable, registerNumber: string, id: string): Promise<(IssuedRow & { hc1: string | null }) | undefined> {
+  const { rows } = await db.query<IssuedRow & { hc1: string | null }>(
+    `SELECT uvci, register_number, certificate_type, kid, issued_at, expires_at, hc1 IS NOT NULL AS has_hc1, hc1 FROM health.dcc_issued
+      WHERE register_number = $1 AND split_part(split_part(uvci, '#', 1), ':', 5) = $2 ORDER BY issued_at DESC LIMIT 1`,
+    [registerNumber, id],
+  );
+  return rows[0];
 }

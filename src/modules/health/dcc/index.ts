@@ -7,7 +7,7 @@ export type { DccName, DccPayload, RecoveryEntry, TestEntry, VaccinationEntry } 
 export { DccIssueError, issueDcc, type DccSigner, type IssueRequest } from './issue.ts';
 export { createCsca, createDsc, type CscaRequest, type DscRequest } from './keys.ts';
 export { failureMessage } from './messages.ts';
-export { qrPng, qrSvg, readQrPng } from './qr.ts';
+export { IMAGE_LIMITS, imageKind, qrPng, qrSvg, readQrImage, readQrPng } from './qr.ts';
 export { SCHEMA_VERSIONS, validateDccPayload } from './schema.ts';
 export { TrustList, type GatewayEntry, type TrustedSigner } from './trust.ts';
 export { decodeHc1, FAILURE_CODES, HC1_PREFIX, LIMITS, verifyCose, verifyHc1, type FailureCode, type VerificationResult, type VerifyOptions } from './verify.ts';
