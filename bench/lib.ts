@@ -74,7 +74,11 @@ export async function load(name: string, base: string, paths: string[] | Request
       }],
     });
   await run(2); // warm-up: JIT, caches, connection pool
-  const result = await run(options.seconds ?? 10);
+  return summarise(name, await run(options.seconds ?? 10));
+}
+
+/** An autocannon result reduced to the figures we record. */
+export function summarise(name: string, result: autocannon.Result): LoadResult {
   return {
     name,
     requestsPerSecond: result.requests.average,

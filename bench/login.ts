@@ -29,7 +29,7 @@ import { loadConfig } from '../src/kernel/config.ts';
 import { progressBar } from '../src/kernel/progress.ts';
 import * as store from '../src/modules/identity/store.ts';
 import { b64, codeFromOutbox, jwtPart, loginFlow, pkce, prepareLogin, StepTimes, type RelyingParty } from './login-flow.ts';
-import { freshDatabase, load, machine, root, startServer, type LoadResult } from './lib.ts';
+import { freshDatabase, load, machine, root, startServer, summarise, type LoadResult } from './lib.ts';
 
 const { values } = parseArgs({
   options: {
@@ -247,13 +247,7 @@ try {
       idTokens = 0;
       const result = await run(seconds);
       token = {
-        name: 'POST /oidc/token (code → ID token)',
-        requestsPerSecond: result.requests.average,
-        p50: result.latency.p50,
-        p99: result.latency.p99,
-        errors: result.errors + result.timeouts,
-        non2xx: result.non2xx,
-        bytesPerRequest: result.requests.total > 0 ? result.throughput.total / result.requests.total : 0,
+        ...summarise('POST /oidc/token (code → ID token)', result),
         codesUsed: Math.min(next, codes.length),
         idTokens,
       };

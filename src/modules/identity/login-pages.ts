@@ -92,10 +92,7 @@ export function registerLoginPages(app: FastifyInstance, options: LoginPagesOpti
     return reply.redirect(`/${lang}/login/${details.uid}`, 303);
   });
 
-  const clientName = async (clientId: string, lang: 'mn' | 'en') => {
-    const row = await store.findClient(ctx.db, clientId);
-    return row ? row.name[lang] : clientId;
-  };
+  const clientName = (clientId: string, lang: 'mn' | 'en') => store.clientName(ctx.db, clientId, lang);
 
   // Step 1, or the consent step when the person is already signed in.
   page(app, 'GET', '/login/:uid', {}, async (request, reply) => {

@@ -272,6 +272,13 @@ export async function findClient(db: Queryable, clientId: string): Promise<Clien
   return rows[0];
 }
 
+/** A relying party's name in one language, for the pages that say who is asking; its id when unknown. */
+export async function clientName(db: Queryable, clientId: string | null, lang: 'mn' | 'en'): Promise<string> {
+  if (!clientId) return '';
+  const row = await findClient(db, clientId);
+  return row ? row.name[lang] : clientId;
+}
+
 export async function signingKeys(db: Queryable): Promise<{ kid: string; private_jwk: string; created_at: Date; retired_at: Date | null }[]> {
   const { rows } = await db.query<{ kid: string; private_jwk: string; created_at: Date; retired_at: Date | null }>('SELECT kid, private_jwk, created_at, retired_at FROM identity.signing_keys ORDER BY created_at DESC');
   return rows;

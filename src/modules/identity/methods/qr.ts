@@ -24,6 +24,7 @@ import { AppError } from '../../../kernel/errors.ts';
 import { formatDateTime } from '../../../kernel/format.ts';
 import { isUuid } from '../../../kernel/ids.ts';
 import { page } from '../../../web/index.ts';
+import { clientName } from '../store.ts';
 import type { LoginAttempt, LoginFlow, LoginMethod } from './types.ts';
 
 /** How long a QR code can be approved. */
@@ -100,12 +101,6 @@ async function createQrLogin(db: Queryable, attempt: LoginAttempt): Promise<QrLo
 async function consumeQrLogin(db: Queryable, id: string): Promise<boolean> {
   const { rowCount } = await db.query('UPDATE identity.qr_logins SET consumed_at = now() WHERE id = $1 AND consumed_at IS NULL', [id]);
   return rowCount > 0;
-}
-
-async function clientName(db: Queryable, clientId: string | null, lang: 'mn' | 'en'): Promise<string> {
-  if (!clientId) return '';
-  const { rows } = await db.query<{ name: { mn: string; en: string } }>('SELECT name FROM identity.clients WHERE client_id = $1', [clientId]);
-  return rows[0]?.name[lang] ?? clientId;
 }
 
 async function devicesOf(db: Queryable, registerNumber: string): Promise<DeviceRow[]> {
