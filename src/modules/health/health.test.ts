@@ -4,7 +4,7 @@ import { testApp, type TestApp } from '../../../test/helpers.ts';
 import { createCsca, createDsc, issueDcc, kidOf, qrPng, readQrPng, TrustList, verifyHc1 } from './dcc/index.ts';
 import { dccPayload } from './dcc/test-fixtures.ts';
 import { icaoName } from './icao.ts';
-import { boundaryOf, parseMultipart } from './multipart.ts';
+import { boundaryOf, parseMultipart } from '../../kernel/multipart.ts';
 import { IMAGE_LIMIT } from './routes.ts';
 import { CITIZEN, NOBODY, seedHealthPeople, UNVACCINATED } from './test-fixtures.ts';
 import { luhnModN, newUvci, uvciChecks } from './uvci.ts';

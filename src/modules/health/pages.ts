@@ -12,7 +12,7 @@ import type { Translate } from '../../kernel/i18n.ts';
 import { page } from '../../web/index.ts';
 import { readQrImage } from './dcc/index.ts';
 import { payloadRows } from './rows.ts';
-import { boundaryOf, parseMultipart, type MultipartFile } from './multipart.ts';
+import { boundaryOf, parseMultipart, type MultipartFile } from '../../kernel/multipart.ts';
 import { IMAGE_LIMIT, toCatalogueError } from './routes.ts';
 import { certificatePdf } from './pdf.ts';
 import { uvciId, type Health, type IssuedCertificate } from './service.ts';

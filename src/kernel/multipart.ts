@@ -1,5 +1,5 @@
-// A small reader of multipart/form-data (RFC 7578) for the verifier page's form, which sends a QR
-// image and a text field. The whole body is already in memory (bounded by the route's body limit),
+// A small reader of multipart/form-data (RFC 7578): the DCC verifier sends a QR image, application
+// forms send attachments. The whole body is already in memory (bounded by the route's body limit),
 // so it is split, not streamed. Anything malformed yields undefined, never an exception.
 
 export interface MultipartFile {
