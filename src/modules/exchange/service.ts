@@ -144,6 +144,8 @@ export interface Exchange {
   /** Authenticates the caller of a metaservice (no access check); the client id or a refusal response. */
   authenticateOnly(request: ExchangeRequest, clientHeader: string | undefined): Promise<{ client: string } | { response: ExchangeResponse }>;
   requestConsentCode(client: string, request: ConsentCodeRequest, delivery: ConsentCodeDelivery, lang: Lang): Promise<{ id: string; expiresAt: string; sentTo: string }>;
+  /** A code the person read out (at a service centre) as their consent to `client`: the consent's id, or why not. */
+  redeemConsentCode(client: string, subject: string, code: string): Promise<{ consentId: string } | { refusal: 'codeInvalid' | 'codeLocked' }>;
   accessLog(registerNumber: string, limit?: number): Promise<store.AccessRow[]>;
   consentsOf(registerNumber: string): Promise<store.ConsentRow[]>;
   withdrawConsent(registerNumber: string, consentId: string): Promise<void>;
@@ -350,6 +352,26 @@ export function createExchange(ctx: AppContext, options: ExchangeOptions): Excha
     return row;
   }
 
+  /** Turns a one-time code the person passed on into a consent; a wrong guess is counted. Any service of the code when `serviceId` is not given. */
+  async function redeemCode(subject: string, client: string, code: string, serviceId?: string): Promise<{ consentId: string } | { refusal: RefusalName }> {
+    if (!/^[0-9]{6}$/.test(code)) return { refusal: 'codeInvalid' };
+    return db.transaction(async (tx): Promise<{ consentId: string } | { refusal: RefusalName }> => {
+      const open = (await store.openCodes(tx, subject, client)).filter((row) => serviceId === undefined || row.services.includes(serviceId) || row.services.includes('*'));
+      if (open.length === 0) return { refusal: 'codeInvalid' };
+      if (open.every((row) => row.attempts >= CODE_ATTEMPTS)) return { refusal: 'codeLocked' };
+      const expected = Buffer.from(codeHash(code, subject));
+      const match = open.find((row) => row.attempts < CODE_ATTEMPTS && timingSafeEqual(Buffer.from(row.code_hash), expected));
+      if (!match) {
+        // The wrong guess is counted: it commits with this transaction, before the refusal.
+        await store.bumpAttempts(tx, open.map((row) => row.id));
+        return { refusal: 'codeInvalid' };
+      }
+      const consent = await store.insertConsent(tx, { subject, clientId: client, services: match.services, purpose: match.purpose, method: 'code', expiresAt: new Date(Date.now() + CODE_MINUTES * 60_000) });
+      await store.redeemCode(tx, match.id, consent.id);
+      return { consentId: consent.id };
+    });
+  }
+
   async function checkConsent(request: ExchangeRequest, client: string, clientMember: string, serviceId: string, subjects: string[], prefetched?: Promise<store.ConsentRow | undefined>): Promise<string> {
     const consentHeader = header(request.headers, 'urtuu-consent');
     const code = header(request.headers, 'urtuu-consent-code');
@@ -364,22 +386,7 @@ export function createExchange(ctx: AppContext, options: ExchangeOptions): Excha
       return consent.id;
     }
     if (code) {
-      if (!/^[0-9]{6}$/.test(code)) throw new Refused('codeInvalid');
-      const outcome = await db.transaction(async (tx): Promise<{ consentId: string } | { refusal: RefusalName }> => {
-        const open = (await store.openCodes(tx, subject, client)).filter((row) => row.services.includes(serviceId) || row.services.includes('*'));
-        if (open.length === 0) return { refusal: 'codeInvalid' };
-        if (open.every((row) => row.attempts >= CODE_ATTEMPTS)) return { refusal: 'codeLocked' };
-        const expected = Buffer.from(codeHash(code, subject));
-        const match = open.find((row) => row.attempts < CODE_ATTEMPTS && timingSafeEqual(Buffer.from(row.code_hash), expected));
-        if (!match) {
-          // The wrong guess is counted: it commits with this transaction, before the refusal.
-          await store.bumpAttempts(tx, open.map((row) => row.id));
-          return { refusal: 'codeInvalid' };
-        }
-        const consent = await store.insertConsent(tx, { subject, clientId: client, services: match.services, purpose: match.purpose, method: 'code', expiresAt: new Date(Date.now() + CODE_MINUTES * 60_000) });
-        await store.redeemCode(tx, match.id, consent.id);
-        return { consentId: consent.id };
-      });
+      const outcome = await redeemCode(subject, client, code, serviceId);
       if ('refusal' in outcome) throw new Refused(outcome.refusal);
       return outcome.consentId;
     }
@@ -699,6 +706,11 @@ export function createExchange(ctx: AppContext, options: ExchangeOptions): Excha
         minutes: CODE_MINUTES,
       }), lang);
       return { id, expiresAt: expiresAt.toISOString(), sentTo: `${mobile.slice(0, 2)}****${mobile.slice(-2)}` };
+    },
+
+    async redeemConsentCode(client, subject, code) {
+      const outcome = await redeemCode(subject, client, code);
+      return 'refusal' in outcome ? { refusal: outcome.refusal === 'codeLocked' ? 'codeLocked' : 'codeInvalid' } : outcome;
     },
 
     accessLog: (registerNumber, limit = 200) => store.accessesOf(db, subjectHash(secret, registerNumber), limit),
