@@ -19,11 +19,14 @@ import { LruCache } from './kernel/lru.ts';
 import { isForeignRegisterNumber } from './kernel/person-number.ts';
 import { createMetrics } from './kernel/metrics.ts';
 import { migrate, type MigrationSource } from './kernel/migrations.ts';
-import { catalogManifest, registerCatalog, type Catalog } from './modules/catalog/index.ts';
-import { PLATFORM_MEMBER, PORTAL_SUBSYSTEM, createExchangeService, exchangeManifest, registerExchange, type ConsentCodeDelivery, type Exchange } from './modules/exchange/index.ts';
+import { applicationsManifest, referenceFor, registerApplications, type ApplicationsModule } from './modules/applications/index.ts';
+import { catalogManifest, registerCatalog, type Catalog, type OnlineStart } from './modules/catalog/index.ts';
+import { documentsManifest, registerDocuments, type Documents } from './modules/documents/index.ts';
+import { ExchangeClient, PLATFORM_MEMBER, PORTAL_SUBSYSTEM, createExchangeService, injectTransport, exchangeManifest, registerExchange, type ConsentCodeDelivery, type Exchange } from './modules/exchange/index.ts';
 import { IDENTITY_SUBSYSTEM, identityManifest, registerIdentity, type IdentityModule } from './modules/identity/index.ts';
 import { healthManifest, registerHealth, type Health, type PersonNames, type RecoveryRecord, type TestRecord, type VaccinationRecord } from './modules/health/index.ts';
 import { messagingManifest, registerMessaging, type Messaging } from './modules/messaging/index.ts';
+import { paymentsManifest, registerPayments, type Payments } from './modules/payments/index.ts';
 import { publishRegistryServices, registerRegistries, registriesManifest, type Registries } from './modules/registries/index.ts';
 import { buildAssets } from './web/assets.ts';
 import { registerWeb } from './web/index.ts';
@@ -32,7 +35,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const kernelMessages = (lang: string) => JSON.parse(readFileSync(path.join(here, 'kernel', 'locales', `${lang}.json`), 'utf8')) as Messages;
 
 /** Every module, in the order their migrations run. */
-export const MODULES: ModuleManifest[] = [catalogManifest, messagingManifest, registriesManifest, exchangeManifest, identityManifest, healthManifest];
+export const MODULES: ModuleManifest[] = [catalogManifest, messagingManifest, registriesManifest, exchangeManifest, identityManifest, healthManifest, paymentsManifest, documentsManifest, applicationsManifest];
 
 export function migrationSources(): MigrationSource[] {
   return [{ module: 'kernel', dir: path.join(here, 'kernel', 'migrations') }, ...MODULES.map((module) => ({ module: module.name, dir: module.migrationsDir }))];
@@ -51,6 +54,9 @@ export interface App {
   ctx: AppContext;
   catalog: Catalog;
   messaging: Messaging;
+  payments: Payments;
+  documents: Documents;
+  applications: ApplicationsModule;
   registries: Registries;
   exchange: Exchange;
   health: Health;
@@ -130,8 +136,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     return { code, status: entry.status, mn: entry.mn, en: entry.en };
   });
 
-  const catalog = await registerCatalog(server, ctx);
+  // The catalogue's "Start now" leads to the online reference or form, once the applications module is up.
+  const startOnline: { find: OnlineStart } = { find: async () => undefined };
+  const catalog = await registerCatalog(server, ctx, startOnline);
   const messaging = await registerMessaging(server, ctx);
+  const payments = await registerPayments(server, ctx);
   const exchange = createExchangeService(ctx);
   const registries = await registerRegistries(server, ctx, exchange);
   const delivery: ConsentCodeDelivery = {
@@ -244,6 +253,47 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     },
     agencies: async (lang) => (await catalog.listAgencies(lang)).map((agency) => ({ id: agency.id, name: agency.name[lang] })),
   });
+  const documents = await registerDocuments(server, ctx, agencyName);
+  // References read registries as the portal, through the exchange, signed like any member.
+  const portalKey = await exchange.platformKey(portalSubsystem);
+  const portalClient = new ExchangeClient({ client: portalSubsystem, keyId: portalKey.keyId, privateKeyPem: portalKey.privateKeyPem, transport: injectTransport(server as never) });
+  let keepers: { at: number; byMember: Map<string, { id: string; name: { mn: string; en: string } }> } | undefined;
+  const applicationsModule = await registerApplications(server, ctx, {
+    service: (slug) => catalog.findService(slug),
+    async keeper(memberCode) {
+      // Agencies change rarely; a minute-old list is good enough to name who keeps a register.
+      if (!keepers || Date.now() - keepers.at > 60_000) {
+        const agencies = await catalog.listAgencies('mn');
+        keepers = { at: Date.now(), byMember: new Map(agencies.map((agency) => [agency.id.replace(/-/g, ''), { id: agency.id, name: agency.name }])) };
+      }
+      return keepers.byMember.get(memberCode);
+    },
+    async grantConsent(subject, services, purpose) {
+      return (await exchange.grantConsent({ subject, clientId: portalSubsystem, services, purpose, method: 'portal', days: 1 })).id;
+    },
+    withdrawConsent: (subject, consentId) => exchange.withdrawConsent(subject, consentId),
+    read: (service, servicePath, options) => portalClient.call(service, servicePath, options),
+    instance: exchange.instance,
+    documents,
+    fees: {
+      invoice: (input) => payments.createInvoice(input),
+      async refund(invoiceId, reason, actor) {
+        await payments.refund(invoiceId, reason, actor);
+      },
+      isPaid: async (invoiceId) => ['paid', 'refund_requested', 'refunded'].includes((await payments.checkPayment(invoiceId)).state),
+    },
+    messaging,
+    mobileOf: (registerNumber) => delivery.mobileOf(registerNumber),
+    // At a service centre the person reads out a code sent to their phone: the portal asks for it.
+    requestConsentCode: (subject, services, purpose, lang) => exchange.requestConsentCode(portalSubsystem, { subject, services, purpose }, delivery, lang),
+    redeemConsentCode: (subject, code) => exchange.redeemConsentCode(portalSubsystem, subject, code),
+  });
+  startOnline.find = async (slug) => {
+    if (referenceFor(slug)) return `/references/${slug}`;
+    return (await applicationsModule.submissions.available()).some(({ form }) => form.slug === slug) ? `/apply/${slug}` : undefined;
+  };
+  // A paid fee lets the agency start on the application.
+  payments.onPaid((invoice) => applicationsModule.submissions.paid(invoice.reference, invoice.id));
   await server.ready();
 
   return {
@@ -252,6 +302,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     ctx,
     catalog,
     messaging,
+    payments,
+    documents,
+    applications: applicationsModule,
     registries,
     exchange,
     health,

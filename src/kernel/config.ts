@@ -27,6 +27,8 @@ export interface Config {
   trustProxy: boolean;
   /** How long (ms) lists such as "most used" may be served from memory before reloading. */
   cacheTtlMs: number;
+  /** Bearer token of the machine client of GovStack's Registration API (GOVSTACK_REGISTRATION_TOKEN); unset = no client. */
+  govstackRegistrationToken?: string | undefined;
 }
 
 /** Reads an integer, failing loudly so a typo in the environment never starts a half-configured server. */
@@ -46,6 +48,14 @@ function boolFrom(env: NodeJS.ProcessEnv, name: string, fallback: boolean): bool
   if (/^(1|true|yes|on)$/i.test(raw)) return true;
   if (/^(0|false|no|off)$/i.test(raw)) return false;
   throw new Error(`${name} must be true or false, got "${raw}"`);
+}
+
+/** A bearer token from the environment: unset, or at least 32 characters so it cannot be guessed. */
+function tokenFrom(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (raw.length < 32 || /\s/.test(raw)) throw new Error(`${name} must be at least 32 characters without spaces`);
+  return raw;
 }
 
 /** The session secret is kept in the data folder so restarts keep people signed in. */
@@ -95,5 +105,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     logLevel: overrides.logLevel ?? env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
     trustProxy: overrides.trustProxy ?? boolFrom(env, 'TRUST_PROXY', false),
     cacheTtlMs: overrides.cacheTtlMs ?? intFrom(env, 'CACHE_TTL_MS', 30_000, 0, 3_600_000),
+    govstackRegistrationToken: overrides.govstackRegistrationToken ?? tokenFrom(env, 'GOVSTACK_REGISTRATION_TOKEN'),
   };
 }

@@ -20,12 +20,15 @@ export const catalogManifest: ModuleManifest = {
   messages: { mn: messages('mn'), en: messages('en') },
 };
 
-/** Creates the catalogue service and registers its API and pages. */
-export async function registerCatalog(app: FastifyInstance, ctx: AppContext): Promise<Catalog> {
+/** Where a service can be used online, if it can: set by the module that serves it (references, applications). */
+export type OnlineStart = (slug: string) => Promise<string | undefined>;
+
+/** Creates the catalogue service and registers its API and pages; `startOnline` is read at each page. */
+export async function registerCatalog(app: FastifyInstance, ctx: AppContext, startOnline: { find: OnlineStart } = { find: async () => undefined }): Promise<Catalog> {
   const catalog = createCatalog(ctx);
   app.addHook('onClose', async () => catalog.close());
   await catalogRoutes(app, catalog);
-  await catalogPages(app, catalog);
+  await catalogPages(app, catalog, startOnline);
   await catalogAdminPages(app, catalog);
   return catalog;
 }

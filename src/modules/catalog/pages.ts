@@ -123,7 +123,7 @@ function searchHref(lang: string, params: SearchParams, pageNumber: number): str
   return `/${lang}/search${text ? `?${text}` : ''}`;
 }
 
-export async function catalogPages(app: FastifyInstance, catalog: Catalog): Promise<void> {
+export async function catalogPages(app: FastifyInstance, catalog: Catalog, startOnline: { find: (slug: string) => Promise<string | undefined> }): Promise<void> {
   page(app, 'GET', '/', { cache: true }, async (request, reply) => {
     const lang = request.lang;
     const overview = await catalog.overview();
@@ -234,6 +234,7 @@ export async function catalogPages(app: FastifyInstance, catalog: Catalog): Prom
       audiences: service.audiences.map((audience) => t(`catalog.audience.${audience}`)).join(', '),
       channels: service.channels.map((channel) => ({ id: channel, name: t(`catalog.channel.${channel}`), how: t(`catalog.how.${channel}`) })),
       metaDescription: service.summary[lang],
+      start: service.status === 'active' ? await startOnline.find(service.slug) : undefined,
     }, { title: service.name[lang], ...(service.status !== 'retired' ? { onCacheHit: () => catalog.recordView(service.id) } : {}) });
   });
 }
