@@ -238,6 +238,7 @@ export const errorCatalogue = {
   ATTACHMENT_INVALID: { status: 400, mn: '{label}: {reason}', en: '{label}: {reason}' },
   FEE_NOT_PAID: { status: 409, mn: 'Хураамж төлөгдөөгүй тул хүсэлтийг шийдвэрлэж эхлэх боломжгүй.', en: 'The fee has not been paid, so the request cannot be processed yet.' },
   NOT_ASSIGNED: { status: 409, mn: 'Энэ хүсэлтийг {assignee} шийдвэрлэж байна. Эхлээд өөртөө хуваарилна уу.', en: 'This request is handled by {assignee}. Assign it to yourself first.' },
+  REQUEST_CHANGED: { status: 409, mn: '{number} хүсэлтийг яг одоо өөр хүн өөрчилсөн байна. Хуудсыг дахин ачаалаад дахин оролдоно уу.', en: 'Someone else changed request {number} just now. Reload the page and try again.' },
   REQUEST_NOT_FOUND: { status: 404, mn: '{number} дугаартай хүсэлт олдсонгүй.', en: 'There is no request numbered {number}.' },
   // GovStack's Registration API over applications (modules/applications/govstack-registration.ts).
   REGISTRATION_TASK_NOT_FOUND: { status: 404, mn: '"{id}" нээлттэй ажил олдсонгүй. Хийгдсэн эсвэл өөр байгууллагынх байж магадгүй.', en: 'There is no open task "{id}". It may be done already, or another agency’s.' },

@@ -172,6 +172,24 @@ describe('applications', () => {
     assert.match(String(download.headers['content-disposition']), /attachment/);
   });
 
+  it('lets one decision stand when two officials decide at the same moment', async () => {
+    const sent = await app.as('dev-citizen', { method: 'POST', url: '/api/v1/applications/company-name-reservation', payload: { answers: { proposedName: 'Хоёр Шийдвэр', legalForm: 'llc', activity: 'Туршилт' } } });
+    const number = sent.json().number as string;
+    const act = (who: string, action: string, text = '') => app.as(who, { method: 'POST', url: `/api/v1/office/requests/${number}/actions`, payload: { action, ...(text ? { text } : {}) } });
+    await act('dev-gasr-supervisor', 'start');
+    const [first, second] = await Promise.all([act('dev-gasr-supervisor', 'grant'), act('dev-gasr-admin', 'reject', 'The name is taken')]);
+    const codes = [first.statusCode, second.statusCode].sort();
+    assert.deepEqual(codes, [200, 409], `${first.body} ${second.body}`);
+    const final = (await app.as('dev-gasr-supervisor', { method: 'GET', url: `/api/v1/office/requests/${number}` })).json();
+    assert.equal(final.actions.filter((action: { status: string }) => action.status === 'GRANTED' || action.status === 'REJECTED').length, 1);
+    const { rows } = await app.ctx.db.query<{ id: string }>(`SELECT id FROM documents.documents WHERE source->>'request' = $1`, [number]);
+    const kept = final.actions.map((action: { details: { document?: string } }) => action.details.document).filter(Boolean);
+    for (const row of rows) {
+      const verdict = (await app.documents.verify(row.id))!.status;
+      assert.equal(verdict, kept.includes(row.id) ? 'valid' : 'revoked', 'a decision signed for the loser is revoked');
+    }
+  });
+
   it('rejects with a reason and returns a refundable fee', async () => {
     const check = await fillDrivingLicence();
     const sent = await app.as('dev-citizen', { method: 'POST', url: check, ...form({}, app.csrf) });

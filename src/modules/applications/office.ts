@@ -15,6 +15,8 @@ import type { Submissions } from './submissions.ts';
 import { assertAllowed, TARGET, type OfficeAction } from './workflow.ts';
 
 const STAFF_ROLES = ['officer', 'supervisor', 'agency-admin'] as const;
+/** The platform itself, undoing a step it took (a decision signed for a request someone else decided first). */
+const SYSTEM: Principal = { id: 'urtuu', name: 'Urtuu', kind: 'official', roles: ['platform-admin'], agencyId: null };
 const MAX_TEXT = 2000;
 
 export interface OfficeActionInput {
@@ -154,7 +156,13 @@ export function createOffice(ctx: AppContext, deps: ApplicationsDeps, submission
             body: { sections: await resultSections(found, note) },
             source: { service: found.serviceSlug, request: found.number },
           }, principal, requestId);
-          return submissions.transition(found, status, principal, { note, document: document.id });
+          try {
+            return await submissions.transition(found, status, principal, { note, document: document.id });
+          } catch (error) {
+            // Someone else decided first: the decision just signed must not stand.
+            await documents.revoke(document.id, 'Superseded: the request was decided by someone else at the same moment', SYSTEM, requestId).catch(() => undefined);
+            throw error;
+          }
         }
         case 'reject': {
           const reason = text(input, true, lang);

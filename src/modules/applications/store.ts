@@ -72,6 +72,12 @@ export async function findRequestKey(db: Queryable, id: string): Promise<{ numbe
   return rows[0];
 }
 
+/** The request's status now, its row locked until the transaction ends. */
+export async function lockStatus(db: Queryable, requestId: string): Promise<RequestStatus | undefined> {
+  const { rows } = await db.query<{ status: RequestStatus }>('SELECT status FROM applications.request_state WHERE request_id = $1 FOR UPDATE', [requestId]);
+  return rows[0]?.status;
+}
+
 /** Appends an action and brings the request's projected state up to date; call inside a transaction. */
 export async function recordAction(db: Queryable, requestId: string, status: RequestStatus, actorId: string | null, details: Record<string, unknown> = {}, patch: StatePatch = {}): Promise<void> {
   await db.query('INSERT INTO applications.request_actions (request_id, status, actor_id, details) VALUES ($1, $2, $3, $4)', [requestId, status, actorId, JSON.stringify(details)]);

@@ -156,6 +156,8 @@ export function createSubmissions(ctx: AppContext, deps: ApplicationsDeps): Subm
 
   async function transition(request: ServiceRequest, status: RequestStatus, actor: Principal | null, details: Record<string, unknown>, patch: StatePatch = {}): Promise<ServiceRequest> {
     await db.transaction(async (tx) => {
+      // Two officials (or an official and the person) acting at once: the second finds the status moved on.
+      if ((await store.lockStatus(tx, request.id)) !== request.status) throw new AppError('REQUEST_CHANGED', { number: request.number });
       await store.recordAction(tx, request.id, status, actor?.id ?? null, details, patch);
       await ctx.audit.record(tx, actor, { action: `application.${status.toLowerCase()}`, subjectType: 'request', subjectId: request.number, details: { service: request.serviceSlug } });
     });
