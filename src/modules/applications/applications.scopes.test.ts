@@ -1,35 +1,21 @@
 // Authorization matrix: every applications route called as every role, including those that must
 // be refused. "ok" means the request was allowed (2xx or a redirect).
-import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 import { form, testApp, type TestApp } from '../../../test/helpers.ts';
+import { CITIZEN_ONLY, OFFICIALS, PUBLIC, coverageTest, matrixTests, type Expectation, type RouteCase } from '../../../test/matrix.ts';
 import { seedPeople } from '../exchange/test-fixtures.ts';
 
-type Outcome = 'ok' | 400 | 401 | 403 | 404;
-const ROLES = ['anonymous', 'dev-citizen', 'dev-police-officer', 'dev-gasr-supervisor', 'dev-gasr-admin', 'dev-platform-admin'] as const;
-type Role = (typeof ROLES)[number];
-
-const PUBLIC: Record<Role, Outcome> = { anonymous: 'ok', 'dev-citizen': 'ok', 'dev-police-officer': 'ok', 'dev-gasr-supervisor': 'ok', 'dev-gasr-admin': 'ok', 'dev-platform-admin': 'ok' };
-// Requests are a person's own: officials handle theirs in the back office, not here.
-const CITIZEN_ONLY: Record<Role, Outcome> = { anonymous: 401, 'dev-citizen': 'ok', 'dev-police-officer': 403, 'dev-gasr-supervisor': 403, 'dev-gasr-admin': 403, 'dev-platform-admin': 403 };
-// Every official sees their own agency's queue.
-const STAFF: Record<Role, Outcome> = { anonymous: 401, 'dev-citizen': 403, 'dev-police-officer': 'ok', 'dev-gasr-supervisor': 'ok', 'dev-gasr-admin': 'ok', 'dev-platform-admin': 'ok' };
+// Requests are a person's own (CITIZEN_ONLY): officials handle theirs in the back office. Every
+// official sees their own agency's queue.
+const STAFF = OFFICIALS;
 // A person's draft: officials may fill in drafts, but only those they began for someone at a counter.
-const DRAFT_OWNER: Record<Role, Outcome> = { anonymous: 401, 'dev-citizen': 'ok', 'dev-police-officer': 404, 'dev-gasr-supervisor': 404, 'dev-gasr-admin': 404, 'dev-platform-admin': 404 };
+const DRAFT_OWNER: Expectation = { anonymous: 401, 'dev-citizen': 'ok', 'dev-police-officer': 404, 'dev-gasr-supervisor': 404, 'dev-gasr-admin': 404, 'dev-platform-admin': 404 };
 // Officials are let in and told what is wrong with the form (400); others are refused before that.
-const STAFF_400: Record<Role, Outcome> = { anonymous: 401, 'dev-citizen': 403, 'dev-police-officer': 400, 'dev-gasr-supervisor': 400, 'dev-gasr-admin': 400, 'dev-platform-admin': 400 };
+const STAFF_400: Expectation = { anonymous: 401, 'dev-citizen': 403, 'dev-police-officer': 400, 'dev-gasr-supervisor': 400, 'dev-gasr-admin': 400, 'dev-platform-admin': 400 };
 // A gasr application: gasr staff and the platform administrator; the police do not find it.
-const GASR_STAFF: Record<Role, Outcome> = { ...STAFF, 'dev-police-officer': 404 };
+const GASR_STAFF: Expectation = { ...STAFF, 'dev-police-officer': 404 };
 // A form of a gasr service: gasr's agency administrator and the platform administrator.
-const GASR_ADMIN: Record<Role, Outcome> = { anonymous: 401, 'dev-citizen': 403, 'dev-police-officer': 403, 'dev-gasr-supervisor': 403, 'dev-gasr-admin': 'ok', 'dev-platform-admin': 'ok' };
-
-interface RouteCase {
-  name: string;
-  method: 'GET' | 'POST' | 'PUT';
-  url: () => string | Promise<string>;
-  body?: () => { payload: string | object; headers?: Record<string, string> };
-  expect: Record<Role, Outcome>;
-}
+const GASR_ADMIN: Expectation = { anonymous: 401, 'dev-citizen': 403, 'dev-police-officer': 403, 'dev-gasr-supervisor': 403, 'dev-gasr-admin': 'ok', 'dev-platform-admin': 'ok' };
 
 /** A valid form definition of a gasr service, sent as a new version. */
 const FORM = {
@@ -89,7 +75,7 @@ describe('applications authorization matrix', () => {
     { name: 'GET /api/v1/applications/forms', method: 'GET', url: () => '/api/v1/applications/forms', expect: PUBLIC },
     { name: 'GET /api/v1/applications/forms/:slug', method: 'GET', url: () => '/api/v1/applications/forms/company-name-reservation', expect: PUBLIC },
     {
-      name: 'PUT /api/v1/applications/forms/:slug', method: 'PUT' as 'POST', url: () => '/api/v1/applications/forms/company-name-reservation', expect: GASR_ADMIN,
+      name: 'PUT /api/v1/applications/forms/:slug', method: 'PUT', url: () => '/api/v1/applications/forms/company-name-reservation', expect: GASR_ADMIN,
       body: () => ({ payload: JSON.parse(JSON.stringify(FORM)) }),
     },
     { name: 'POST /api/v1/applications/:slug', method: 'POST', url: () => '/api/v1/applications/company-name-reservation', body: () => ({ payload: { answers } }), expect: CITIZEN_ONLY },
@@ -114,23 +100,6 @@ describe('applications authorization matrix', () => {
     { name: 'GET /:lang/office/requests/:number/files/:id', method: 'GET', url: () => `/en/office/requests/${withFile}/files/${fileId}`, expect: GASR_STAFF },
   ];
 
-  for (const route of ROUTES) {
-    it(route.name, async () => {
-      for (const role of ROLES) {
-        const body = route.body?.();
-        const response = await app.as(role === 'anonymous' ? null : role, { method: route.method, url: await route.url(), ...(body ? { payload: body.payload, ...(body.headers ? { headers: body.headers } : {}) } : {}) });
-        const actual: Outcome | number = response.statusCode < 400 ? 'ok' : response.statusCode;
-        assert.equal(actual, route.expect[role], `${route.name} as ${role}: ${response.statusCode} ${response.body.slice(0, 200)}`);
-      }
-    });
-  }
-
-  it('covers every applications route', () => {
-    const covered = new Set(ROUTES.map((route) => route.name));
-    const routes = app.routes.filter((route) => route.method !== 'HEAD' && ['/references', '/requests', '/apply', '/applications', '/office'].some((part) => route.url.includes(part)) && !route.url.startsWith('/mn') && !route.url.startsWith('/govstack/'));
-    for (const route of routes) {
-      const name = `${route.method} ${route.url.replace(/^\/en/, '/:lang')}`;
-      assert.ok(covered.has(name), `${name} is not in the matrix`);
-    }
-  });
+  matrixTests(() => app, ROUTES);
+  coverageTest('applications', () => app, ROUTES, (url) => ['/references', '/requests', '/apply', '/applications', '/office'].some((part) => url.includes(part)) && !url.startsWith('/govstack/'));
 });
