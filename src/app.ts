@@ -24,7 +24,7 @@ import { catalogManifest, registerCatalog, type Catalog, type OnlineStart } from
 import { documentsManifest, registerDocuments, type Documents } from './modules/documents/index.ts';
 import { ExchangeClient, PLATFORM_MEMBER, PORTAL_SUBSYSTEM, createExchangeService, injectTransport, exchangeManifest, registerExchange, type ConsentCodeDelivery, type Exchange } from './modules/exchange/index.ts';
 import { IDENTITY_SUBSYSTEM, identityManifest, registerIdentity, type IdentityModule } from './modules/identity/index.ts';
-import { healthManifest, registerHealth, type Health, type PersonNames, type RecoveryRecord, type TestRecord, type VaccinationRecord } from './modules/health/index.ts';
+import { healthManifest, payloadRows, registerHealth, type Health, type PersonNames, type RecoveryRecord, type TestRecord, type VaccinationRecord } from './modules/health/index.ts';
 import { messagingManifest, registerMessaging, type Messaging } from './modules/messaging/index.ts';
 import { paymentsManifest, registerPayments, type Payments } from './modules/payments/index.ts';
 import { publishRegistryServices, registerRegistries, registriesManifest, type Registries } from './modules/registries/index.ts';
@@ -254,6 +254,32 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     agencies: async (lang) => (await catalog.listAgencies(lang)).map((agency) => ({ id: agency.id, name: agency.name[lang] })),
   });
   const documents = await registerDocuments(server, ctx, agencyName);
+  // Each health certificate is also one of the person's documents: listed, verifiable by its number, logged.
+  health.onIssued(async (certificate, registerNumber, actor, requestId) => {
+    const mn = ctx.i18n.translator('mn');
+    const en = ctx.i18n.translator('en');
+    const result = { certificateType: certificate.certificateType, expiresAt: new Date(certificate.expiresAt), issuer: 'MN' };
+    const rowsMn = payloadRows(certificate.payload, result, mn);
+    const rowsEn = payloadRows(certificate.payload, result, en);
+    const issuer = (await agencyName('moh')) ?? { mn: 'Эрүүл мэндийн яам', en: 'Ministry of Health' };
+    await documents.issue({
+      kind: 'certificate',
+      title: { mn: `${mn(`health.verify.types.${certificate.certificateType}`)} (КОВИД-19)`, en: `${en(`health.verify.types.${certificate.certificateType}`)} (COVID-19)` },
+      subject: registerNumber,
+      subjectName: `${certificate.payload.nam.fn} ${certificate.payload.nam.gn ?? ''}`.trim(),
+      agencyId: 'moh',
+      issuer,
+      body: { sections: [
+        { rows: rowsMn.map((row, index) => ({ label: { mn: row.key.text, en: rowsEn[index]?.key.text ?? row.key.text }, value: row.value.text === rowsEn[index]?.value.text ? row.value.text : { mn: row.value.text, en: rowsEn[index]?.value.text ?? row.value.text } })) },
+        { note: { mn: `EU DCC дугаар (UVCI): ${certificate.uvci}`, en: `EU DCC identifier (UVCI): ${certificate.uvci}` } },
+      ] },
+      source: { service: 'covid-19-vaccination-certificate', request: certificate.uvci },
+      validUntil: certificate.expiresAt.slice(0, 10),
+    }, actor, requestId).catch((error: unknown) => {
+      // The certificate stands (it is signed and recorded); only its copy among the documents is missing.
+      ctx.log.error({ err: error, uvci: certificate.uvci }, 'health certificate not filed among documents');
+    });
+  });
   // References read registries as the portal, through the exchange, signed like any member.
   const portalKey = await exchange.platformKey(portalSubsystem);
   const portalClient = new ExchangeClient({ client: portalSubsystem, keyId: portalKey.keyId, privateKeyPem: portalKey.privateKeyPem, transport: injectTransport(server as never) });

@@ -9,6 +9,7 @@ import type { Principal } from '../../kernel/auth.ts';
 import { verifyCertificate } from '../../kernel/pki.ts';
 import { canonicalJson, groupedId, parseDocumentId, type DocumentDraft, type IssuedDocument } from './index.ts';
 import { DOCUMENT_SIGNING_EKU } from './service.ts';
+import { CITIZEN as HEALTH_CITIZEN, seedHealthPeople } from '../health/test-fixtures.ts';
 
 const CITIZEN = 'УБ90051428';
 const draft = (overrides: Partial<DocumentDraft> = {}): DocumentDraft => ({
@@ -163,5 +164,19 @@ describe('documents', () => {
     assert.equal(pdf.statusCode, 200);
     const pages = (pdf.rawPayload.toString('latin1').match(/\/Type \/Page\b(?!s)/g) ?? []).length;
     assert.ok(pages >= 3, `${pages} pages`);
+  });
+
+  it('keeps each health certificate among the person’s documents, verifiable and logged', async () => {
+    await seedHealthPeople(app);
+    const certificate = await app.health.issueVaccination(HEALTH_CITIZEN, null);
+    const mine = await app.documents.documentsOf(HEALTH_CITIZEN);
+    const document = mine.find((item) => item.source.request === certificate.uvci);
+    assert.ok(document, 'the certificate is in my documents');
+    assert.equal(document.kind, 'certificate');
+    assert.equal(document.agencyId, 'moh');
+    assert.match(document.title.en, /Vaccination certificate \(COVID-19\)/);
+    assert.match(JSON.stringify(document.body), /Сарангэрэл/);
+    assert.equal((await app.documents.verify(document.id))?.status, 'valid');
+    assert.ok((await app.ctx.audit.forSubject('document', document.id)).some((entry) => entry.action === 'document.issued'));
   });
 });

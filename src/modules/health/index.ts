@@ -28,4 +28,6 @@ export async function registerHealth(app: FastifyInstance, ctx: AppContext, reco
 }
 
 export { DCC_HELP, runDccCommand } from './cli.ts';
+export { payloadRows } from './rows.ts';
+export type { IssuedCertificate } from './service.ts';
 export { COVID_19, DCC_COUNTRY, type Health, type HealthRecords, type PersonNames, type RecoveryRecord, type TestRecord, type VaccinationRecord } from './service.ts';

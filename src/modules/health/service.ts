@@ -159,7 +159,11 @@ export interface Health {
   issuedFor(registerNumber: string): Promise<store.IssuedRow[]>;
   /** One of the person's own issued certificates by its id (the opaque part of the UVCI), with its HC1 text; undefined when it is not theirs or holds no text. */
   findIssued(registerNumber: string, id: string): Promise<(store.IssuedRow & { hc1: string }) | undefined>;
+  /** Called after each certificate is issued and recorded (the portal keeps it among the person's documents). */
+  onIssued(listener: IssuedListener): void;
 }
+
+export type IssuedListener = (certificate: IssuedCertificate, registerNumber: string, actor: Principal | null, requestId?: string) => Promise<void>;
 
 const TRUST_TTL_MS = 30_000;
 
@@ -355,6 +359,8 @@ export function createHealth(ctx: AppContext, records: HealthRecords): Health {
     return { entry: { tg: COVID_19, fr: latest.firstPositive, co: latest.country, is: DCC_ISSUER_NAME, df, du, ci: uvci }, until };
   }
 
+  const issuedListeners: IssuedListener[] = [];
+
   async function issue(registerNumber: string, certificateType: CertificateType, actor: Principal | null, requestId?: string): Promise<IssuedCertificate> {
     const person = await records.person(registerNumber);
     if (!person) throw new HealthInputError('personNotFound', 'registerNumber', {}, 404);
@@ -387,7 +393,9 @@ export function createHealth(ctx: AppContext, records: HealthRecords): Health {
       await ctx.audit.record(tx, actor, { action: 'health.dcc.issue', subjectType: 'dcc', subjectId: uvci, details: { certificateType, kid: row.kid } }, requestId);
     });
     const [svg, png] = await Promise.all([qrSvg(hc1), qrPng(hc1)]);
-    return { uvci, id: uvciId(uvci), hc1, certificateType, payload, kid: row.kid, issuedAt: issuedAt.toISOString(), expiresAt: expiresAt.toISOString(), qrSvg: svg, qrPng: png.toString('base64') };
+    const issued: IssuedCertificate = { uvci, id: uvciId(uvci), hc1, certificateType, payload, kid: row.kid, issuedAt: issuedAt.toISOString(), expiresAt: expiresAt.toISOString(), qrSvg: svg, qrPng: png.toString('base64') };
+    for (const listener of issuedListeners) await listener(issued, registerNumber, actor, requestId);
+    return issued;
   }
 
   return {
@@ -486,6 +494,10 @@ export function createHealth(ctx: AppContext, records: HealthRecords): Health {
     },
 
     issuedFor: (registerNumber) => store.issuedFor(db, registerNumber),
+
+    onIssued(listener) {
+      issuedListeners.push(listener);
+    },
 
     async findIssued(registerNumber, id) {
       if (!UVCI_ID.test(id)) return undefined;
