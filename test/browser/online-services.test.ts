@@ -119,21 +119,30 @@ describe('online services, in a browser', { skip }, () => {
     await page.waitForURL(/\/en\/apply\/driving-licence-replacement$/);
     await checks.accessible(page, 'apply: start');
     await page.getByRole('button', { name: 'Agree and start' }).click();
+    // Four parts: a task list, each part from it and back to it.
+    await page.waitForURL(/\/apply\/driving-licence-replacement\/[0-9a-f-]{36}$/);
+    assert.match((await page.locator('main').textContent()) ?? '', /Cannot start yet/);
+    await checks.accessible(page, 'apply: the task list');
+    await page.getByRole('link', { name: 'Why are you replacing your licence?' }).click();
     await checks.accessible(page, 'apply: a question');
     await page.getByRole('button', { name: 'Continue' }).click();
     assert.match((await page.locator('.govuk-error-summary').textContent()) ?? '', /Select why the licence is replaced/);
     await checks.accessible(page, 'apply: a question unanswered');
     await page.getByLabel('Lost').check();
     await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('link', { name: 'Your current licence number' }).click();
     await page.getByLabel('Your current licence number').fill('AB123456');
     await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('link', { name: 'Your photo' }).click();
     const image = new PNG({ width: 60, height: 80 });
     image.data.fill(180);
     await page.getByLabel('Your photo').setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: PNG.sync.write(image) });
     await checks.accessible(page, 'apply: a file');
     await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('link', { name: 'How do you want to get the licence?' }).click();
     await page.getByLabel('Collect it at a service centre').check();
     await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('link', { name: 'Check your answers before sending' }).click();
     await page.waitForURL(/\/check$/);
     assert.match((await page.locator('main').textContent()) ?? '', /Сарангэрэл/);
     await checks.accessible(page, 'apply: check your answers');
@@ -183,6 +192,22 @@ describe('online services, in a browser', { skip }, () => {
     await page.goto(`${base}/en/my/messages`);
     assert.match((await page.locator('main').textContent()) ?? '', new RegExp(number));
     await office.close();
+    await context.close();
+  });
+
+  it('an agency administrator changes a form on a page', async () => {
+    const context = await checks.context(false);
+    const admin: Principal = { id: 'gasr-admin-browser', name: 'Д.Ганбат', kind: 'official', roles: ['agency-admin'], agencyId: 'gasr' };
+    await context.addCookies([{ name: SESSION_COOKIE, value: encodeSession(app.config.sessionSecret, admin), url: base }]);
+    const page = await context.newPage();
+    await page.goto(`${base}/en/admin/forms`);
+    await checks.accessible(page, 'forms: the list');
+    await page.getByRole('link', { name: 'Reserve a company name' }).click();
+    await checks.accessible(page, 'forms: a definition');
+    await page.getByLabel('Definition (JSON)').fill('{ "slug": "company-name-reservation", "pages": [] }');
+    await page.getByRole('button', { name: 'Save as a new version' }).click();
+    assert.match((await page.locator('.govuk-error-summary').textContent()) ?? '', /at least one/);
+    await checks.accessible(page, 'forms: what is wrong');
     await context.close();
   });
 });

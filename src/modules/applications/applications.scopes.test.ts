@@ -14,6 +14,8 @@ const DRAFT_OWNER: Expectation = { anonymous: 401, 'dev-citizen': 'ok', 'dev-pol
 const STAFF_400: Expectation = { anonymous: 401, 'dev-citizen': 403, 'dev-police-officer': 400, 'dev-gasr-supervisor': 400, 'dev-gasr-admin': 400, 'dev-platform-admin': 400 };
 // A gasr application: gasr staff and the platform administrator; the police do not find it.
 const GASR_STAFF: Expectation = { ...STAFF, 'dev-police-officer': 404 };
+// Agency administrators (their own agency's forms) and the platform administrator.
+const ADMINS: Expectation = { anonymous: 401, 'dev-citizen': 403, 'dev-police-officer': 403, 'dev-gasr-supervisor': 403, 'dev-gasr-admin': 'ok', 'dev-platform-admin': 'ok' };
 // A form of a gasr service: gasr's agency administrator and the platform administrator.
 const GASR_ADMIN: Expectation = { anonymous: 401, 'dev-citizen': 403, 'dev-police-officer': 403, 'dev-gasr-supervisor': 403, 'dev-gasr-admin': 'ok', 'dev-platform-admin': 'ok' };
 
@@ -94,6 +96,10 @@ describe('applications authorization matrix', () => {
     { name: 'GET /:lang/office', method: 'GET', url: () => '/en/office', expect: STAFF },
     { name: 'GET /:lang/office/requests/:number', method: 'GET', url: () => `/en/office/requests/${withFile}`, expect: GASR_STAFF },
     { name: 'POST /:lang/office/requests/:number', method: 'POST', url: async () => `/en/office/requests/${await newApplication()}`, body: () => form({ action: 'take' }, app.csrf), expect: GASR_STAFF },
+    { name: 'GET /:lang/apply/:slug/:draft', method: 'GET', url: async () => (await draftPage()).replace(/\/[a-z-]+$/, ''), expect: DRAFT_OWNER },
+    { name: 'GET /:lang/admin/forms', method: 'GET', url: () => '/en/admin/forms', expect: ADMINS },
+    { name: 'GET /:lang/admin/forms/:slug', method: 'GET', url: () => '/en/admin/forms/company-name-reservation', expect: GASR_ADMIN },
+    { name: 'POST /:lang/admin/forms/:slug', method: 'POST', url: () => '/en/admin/forms/company-name-reservation', body: () => form({ definition: JSON.stringify(FORM) }, app.csrf), expect: GASR_ADMIN },
     { name: 'GET /:lang/office/on-behalf', method: 'GET', url: () => '/en/office/on-behalf', expect: STAFF },
     { name: 'POST /:lang/office/on-behalf', method: 'POST', url: () => '/en/office/on-behalf', body: () => form({ registerNumber: 'bad', service: '' }, app.csrf), expect: STAFF_400 },
     { name: 'POST /:lang/office/on-behalf/code', method: 'POST', url: () => '/en/office/on-behalf/code', body: () => form({ registerNumber: 'УБ90051428', service: 'child-money', code: '000000' }, app.csrf), expect: STAFF_400 },
@@ -101,5 +107,5 @@ describe('applications authorization matrix', () => {
   ];
 
   matrixTests(() => app, ROUTES);
-  coverageTest('applications', () => app, ROUTES, (url) => ['/references', '/requests', '/apply', '/applications', '/office'].some((part) => url.includes(part)) && !url.startsWith('/govstack/'));
+  coverageTest('applications', () => app, ROUTES, (url) => ['/references', '/requests', '/apply', '/applications', '/office', '/admin/forms'].some((part) => url.includes(part)) && !url.startsWith('/govstack/'));
 });

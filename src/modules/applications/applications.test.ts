@@ -21,6 +21,9 @@ const png = () => {
   return PNG.sync.write(image);
 };
 
+/** The address of a draft (its task list), from any of its pages. */
+const draftBase = (location: string) => /^\/[a-z]{2}\/apply\/[a-z-]+\/[0-9a-f-]{36}/.exec(location)![0];
+
 /** A multipart/form-data body with text fields and one file. */
 function multipart(fields: Record<string, string>, file?: { name: string; filename: string; type: string; data: Buffer }) {
   const boundary = '----urtuu-test-boundary';
@@ -44,7 +47,7 @@ describe('applications', () => {
   async function fillDrivingLicence(): Promise<string> {
     const begun = await app.as('dev-citizen', { method: 'POST', url: '/en/apply/driving-licence-replacement', ...form({}, app.csrf) });
     assert.equal(begun.statusCode, 303, begun.body.slice(0, 300));
-    const base = (begun.headers.location as string).replace(/\/reason$/, '');
+    const base = draftBase(begun.headers.location as string);
     const steps: [string, Record<string, string>, { name: string; filename: string; type: string; data: Buffer }?][] = [
       ['reason', { reason: 'lost' }],
       ['licence', { licenceNumber: 'AB123456' }],
@@ -84,7 +87,7 @@ describe('applications', () => {
 
   it('checks attachments by their bytes and size', async () => {
     const begun = await app.as('dev-citizen', { method: 'POST', url: '/en/apply/driving-licence-replacement', ...form({}, app.csrf) });
-    const photoPage = (begun.headers.location as string).replace(/\/reason$/, '/photo');
+    const photoPage = `${draftBase(begun.headers.location as string)}/photo`;
     const text = await app.as('dev-citizen', { method: 'POST', url: photoPage, ...multipart({ _csrf: app.csrf }, { name: 'photo', filename: 'me.png', type: 'image/png', data: Buffer.from('not a picture at all') }) });
     assert.equal(text.statusCode, 400);
     assert.match(text.body, /the file must be JPEG, PNG/);
@@ -291,5 +294,50 @@ describe('applications', () => {
     assert.equal(mine.actions[0].details.operator, 'dev-police-officer');
     const audit = await app.ctx.audit.forSubject('request', number);
     assert.ok(audit.some((entry) => entry.action === 'application.submitted' && entry.actorId === 'dev-police-officer' && (entry.details as { onBehalfOf?: string }).onBehalfOf === CITIZEN));
+  });
+
+  it('shows a long form as a task list, and "check and send" once every part is done', async () => {
+    const begun = await app.as('dev-citizen', { method: 'POST', url: '/en/apply/kindergarten-enrolment', ...form({}, app.csrf) });
+    const list = begun.headers.location as string;
+    assert.match(list, /^\/en\/apply\/kindergarten-enrolment\/[0-9a-f-]{36}$/, 'a four-part form starts at its task list');
+    const first = await app.as('dev-citizen', { method: 'GET', url: list });
+    assert.match(first.body, /govuk-task-list/);
+    assert.match(first.body, /You have done 0 of 4 parts/);
+    assert.match(first.body, /Cannot start yet/);
+    assert.doesNotMatch(first.body, new RegExp(`href="${list}/check"`));
+    const answers: [string, Record<string, string>][] = [['child', { childRegisterNumber: 'УБ20150314' }], ['kindergarten', { kindergarten: 'kg-28' }], ['start', { startDate: '2027-09-01' }]];
+    for (const [part, fields] of answers) {
+      const sent = await app.as('dev-citizen', { method: 'POST', url: `${list}/${part}`, ...form(fields, app.csrf) });
+      assert.equal(sent.headers.location, list, 'each part returns to the task list');
+    }
+    const done = await app.as('dev-citizen', { method: 'GET', url: list });
+    assert.match(done.body, /You have done 3 of 4 parts/);
+    assert.match(done.body, /Optional/, 'the needs are optional');
+    assert.match(done.body, new RegExp(`href="${list}/check"`));
+    const sent = await app.as('dev-citizen', { method: 'POST', url: `${list}/check`, ...form({}, app.csrf) });
+    assert.match(sent.headers.location as string, /\/en\/my\/requests\/UR-/);
+  });
+
+  it('lets an agency administrator change a form on a page, without code', async () => {
+    const list = await app.as('dev-gasr-admin', { method: 'GET', url: '/en/admin/forms' });
+    assert.equal(list.statusCode, 200);
+    assert.match(list.body, /admin\/forms\/company-name-reservation/);
+    assert.doesNotMatch(list.body, /admin\/forms\/child-money/, 'another agency’s form is not listed');
+    const page = await app.as('dev-gasr-admin', { method: 'GET', url: '/en/admin/forms/company-name-reservation' });
+    const text = /<textarea[^>]*>([\s\S]*?)<\/textarea>/.exec(page.body)![1]!.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+    const definition = JSON.parse(text);
+    const broken = await app.as('dev-gasr-admin', { method: 'POST', url: '/mn/admin/forms/company-name-reservation', ...form({ definition: '{ "slug": ' }, app.csrf) });
+    assert.equal(broken.statusCode, 400);
+    assert.match(broken.body, /JSON буруу/);
+    const invalid = await app.as('dev-gasr-admin', { method: 'POST', url: '/en/admin/forms/company-name-reservation', ...form({ definition: JSON.stringify({ ...definition, pages: [] }) }, app.csrf) });
+    assert.equal(invalid.statusCode, 400);
+    assert.match(invalid.body, /pages: at least one/);
+    definition.fields.activity.label.en = 'What the organisation will do';
+    const saved = await app.as('dev-gasr-admin', { method: 'POST', url: '/en/admin/forms/company-name-reservation', ...form({ definition: JSON.stringify(definition) }, app.csrf) });
+    assert.equal(saved.statusCode, 303);
+    const after = await app.as('dev-gasr-admin', { method: 'GET', url: saved.headers.location as string });
+    assert.match(after.body, /Saved as version \d+/);
+    assert.equal((await app.as(null, { method: 'GET', url: '/api/v1/applications/forms/company-name-reservation' })).json().fields.activity.label.en, 'What the organisation will do');
+    assert.equal((await app.as('dev-police-officer', { method: 'GET', url: '/en/admin/forms/company-name-reservation' })).statusCode, 403);
   });
 });

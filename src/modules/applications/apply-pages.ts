@@ -7,7 +7,7 @@ import { formatMnt } from '../../kernel/format.ts';
 import type { Lang } from '../../kernel/i18n.ts';
 import { boundaryOf, parseMultipart, type MultipartFile } from '../../kernel/multipart.ts';
 import { page } from '../../web/index.ts';
-import { answerText, type FormDefinition, type FormField } from './forms.ts';
+import { answerText, checkAnswers, type FormDefinition, type FormField } from './forms.ts';
 import { applicant, citizen } from './routes.ts';
 import type { ServiceRequest } from './schema.ts';
 import type { Draft, Submissions } from './submissions.ts';
@@ -17,6 +17,15 @@ const START_VIEW = 'modules/applications/views/apply-start.njk';
 const PAGE_VIEW = 'modules/applications/views/apply-page.njk';
 const CHECK_VIEW = 'modules/applications/views/apply-check.njk';
 const EDIT_VIEW = 'modules/applications/views/apply-edit.njk';
+const TASKS_VIEW = 'modules/applications/views/apply-tasks.njk';
+/** Forms longer than this are a task list: the person sees every part and does them in any order. */
+const TASK_LIST_AFTER = 3;
+
+/** Where a begun form starts: its task list when it is long, its first question when it is short. */
+export function firstStep(lang: string, draft: { slug: string; id: string; form: FormDefinition }): string {
+  const base = `/${lang}/apply/${draft.slug}/${draft.id}`;
+  return draft.form.pages.length > TASK_LIST_AFTER ? base : `${base}/${draft.form.pages[0]!.id}`;
+}
 /** Largest body a form page takes: the largest file a form may ask for, and the other fields. */
 export const UPLOAD_LIMIT = 10 * 1024 * 1024 + 256 * 1024;
 
@@ -71,6 +80,17 @@ export function factRows(definition: FormDefinition, facts: { id: string; value:
   return (definition.facts ?? []).map((fact) => ({ key: { text: fact.label[lang] }, value: { text: facts.find((item) => item.id === fact.id)?.value ?? '—' } }));
 }
 
+/** A part of a form: done (answered and valid), optional (nothing required, nothing given) or still to do. */
+function pageState(draft: Draft, fields: string[], lang: Lang): 'done' | 'optional' | 'todo' {
+  const files = fields.filter((name) => draft.form.fields[name]!.widget === 'file');
+  const values = fields.filter((name) => !files.includes(name));
+  const { errors } = checkAnswers(draft.form, draft.answers, lang, values);
+  const missingFile = files.some((name) => draft.form.fields[name]!.file?.required && !draft.files.some((file) => file.field === name));
+  if (errors.length || missingFile) return 'todo';
+  const given = values.some((name) => draft.answers[name] !== undefined) || files.some((name) => draft.files.some((file) => file.field === name));
+  return given ? 'done' : 'optional';
+}
+
 export function applyPages(app: FastifyInstance, submissions: Submissions): void {
   page(app, 'GET', '/apply', {}, async (request, reply) => {
     const lang = request.lang;
@@ -100,7 +120,7 @@ export function applyPages(app: FastifyInstance, submissions: Submissions): void
   page(app, 'POST', '/apply/:slug', { schema: { params: { type: 'object', properties: { slug: { type: 'string', maxLength: 80 } } } } }, async (request, reply) => {
     const principal = citizen(request);
     const draft = await submissions.begin((request.params as { slug: string }).slug, principal);
-    return reply.redirect(`/${request.lang}/apply/${draft.slug}/${draft.id}/${draft.form.pages[0]!.id}`, 303);
+    return reply.redirect(firstStep(request.lang, draft), 303);
   });
 
   const draftParams = { type: 'object', properties: { slug: { type: 'string', maxLength: 80 }, draft: { type: 'string', maxLength: 40 }, page: { type: 'string', maxLength: 41 } } } as const;
@@ -117,7 +137,8 @@ export function applyPages(app: FastifyInstance, submissions: Submissions): void
     });
     // One question on the page: the question is its heading and its label, as GOV.UK pages ask.
     if (fields.length === 1) fields[0]!.label = formPage.title[lang];
-    const back = index === 0 ? `/${lang}/apply/${draft.slug}` : `/${lang}/apply/${draft.slug}/${draft.id}/${draft.form.pages[index - 1]!.id}`;
+    const long = draft.form.pages.length > TASK_LIST_AFTER;
+    const back = long ? `/${lang}/apply/${draft.slug}/${draft.id}` : index === 0 ? `/${lang}/apply/${draft.slug}` : `/${lang}/apply/${draft.slug}/${draft.id}/${draft.form.pages[index - 1]!.id}`;
     return reply.page(PAGE_VIEW, {
       draft, pageId, title: formPage.title[lang], fields, back,
       single: fields.length === 1,
@@ -141,6 +162,32 @@ export function applyPages(app: FastifyInstance, submissions: Submissions): void
       onBehalf: draft.operator ? `${draft.subjectName} (${draft.subject})` : undefined,
     }, { title: request.t('applications.form.checkTitle'), errors, status: errors.length ? 400 : 200 });
   };
+
+  // The task list of a long form: each part, done or not, and "check and send" once all are done.
+  page(app, 'GET', '/apply/:slug/:draft', { schema: { params: draftParams } }, async (request, reply) => {
+    const lang = request.lang;
+    const draft = await submissions.draft((request.params as { draft: string }).draft, applicant(request));
+    const base = `/${lang}/apply/${draft.slug}/${draft.id}`;
+    const states = draft.form.pages.map((formPage) => ({ formPage, state: pageState(draft, formPage.fields, lang) }));
+    const ready = states.every(({ state }) => state !== 'todo');
+    const items: Record<string, unknown>[] = states.map(({ formPage, state }) => ({
+      title: { text: formPage.title[lang] },
+      href: `${base}/${formPage.id}`,
+      status: state === 'done' ? { text: request.t('applications.tasks.done') } : state === 'optional' ? { text: request.t('applications.tasks.optional') } : { tag: { text: request.t('applications.tasks.todo'), classes: 'govuk-tag--blue' } },
+    }));
+    const check = { text: request.t('applications.form.checkTitle') };
+    // "Check and send" is a link only once every part is done.
+    items.push(ready
+      ? { title: check, href: `${base}/check`, status: { tag: { text: request.t('applications.tasks.todo'), classes: 'govuk-tag--blue' } } }
+      : { title: check, status: { text: request.t('applications.tasks.cannotYet'), classes: 'govuk-task-list__status--cannot-start-yet' } });
+    return reply.page(TASKS_VIEW, {
+      items,
+      done: states.filter(({ state }) => state === 'done').length,
+      total: states.length,
+      serviceName: draft.service.name[lang],
+      onBehalf: draft.operator ? `${draft.subjectName} (${draft.subject})` : undefined,
+    }, { title: request.t('applications.tasks.title') });
+  });
 
   app.register(async (scope) => {
     acceptMultipart(scope);
@@ -180,6 +227,7 @@ export function applyPages(app: FastifyInstance, submissions: Submissions): void
       if (errors.length) return showPage(request, reply, await submissions.draft(draftId, principal), pageId, errors, body);
       const index = draft.form.pages.indexOf(formPage);
       const change = (request.query as { change?: string }).change === '1';
+      if (!change && draft.form.pages.length > TASK_LIST_AFTER) return reply.redirect(`/${lang}/apply/${draft.slug}/${draftId}`, 303);
       const next = change || index === draft.form.pages.length - 1 ? 'check' : draft.form.pages[index + 1]!.id;
       return reply.redirect(`/${lang}/apply/${draft.slug}/${draftId}/${next}`, 303);
     });

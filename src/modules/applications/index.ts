@@ -10,6 +10,7 @@ import type { Messages } from '../../kernel/i18n.ts';
 import type { Messaging } from '../messaging/index.ts';
 import { createOffice, type Office } from './office.ts';
 import { applyPages } from './apply-pages.ts';
+import { formAdminPages } from './form-admin-pages.ts';
 import { formRoutes } from './form-routes.ts';
 import { registerGovstackRegistration } from './govstack-registration.ts';
 import { officePages } from './office-pages.ts';
@@ -77,6 +78,7 @@ export async function registerApplications(app: FastifyInstance, ctx: AppContext
   applicationPages(app, applications, submissions);
   applyPages(app, submissions);
   officePages(app, office, submissions, deps);
+  formAdminPages(app, submissions);
   formRoutes(app, submissions, office);
   registerGovstackRegistration(app, ctx, { submissions, office });
   return { applications, submissions, office };

@@ -7,6 +7,7 @@ import type { ApplicationsDeps } from './service.ts';
 import { AppError, type FieldError } from '../../kernel/errors.ts';
 import { page } from '../../web/index.ts';
 import type { Office, OfficeActionInput } from './office.ts';
+import { firstStep } from './apply-pages.ts';
 import { applicationView, sendAttachment } from './pages.ts';
 import { REQUEST_STATUSES, type RequestStatus, type ServiceRequest } from './schema.ts';
 import type { Submissions } from './submissions.ts';
@@ -79,7 +80,7 @@ export function officePages(app: FastifyInstance, office: Office, submissions: S
       return showCounter(request, reply, { registerNumber, slug, serviceName: found.service.name[request.lang], sentTo: '' }, [{ field: 'code', message: request.t(outcome.refusal === 'codeLocked' ? 'applications.operator.codeLocked' : 'applications.operator.codeWrong') }]);
     }
     const draft = await submissions.begin(slug, principal!, { subject: registerNumber, consentId: outcome.consentId });
-    return reply.redirect(`/${request.lang}/apply/${draft.slug}/${draft.id}/${draft.form.pages[0]!.id}`, 303);
+    return reply.redirect(firstStep(request.lang, draft), 303);
   });
 
   page(app, 'GET', '/office', {}, async (request, reply) => {
