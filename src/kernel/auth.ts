@@ -90,6 +90,23 @@ export function hasRole(principal: Principal | null | undefined, roles: readonly
   return !!principal && principal.roles.some((role) => roles.includes(role));
 }
 
+/** True for a person signed in as themselves or acting for another: a citizen role and the register number whose affairs it handles. */
+export function isCitizen(principal: Principal | null | undefined): principal is Principal & { registerNumber: string } {
+  return !!principal && principal.roles.includes('citizen') && Boolean(principal.registerNumber);
+}
+
+/** True for an official of an agency (officer, supervisor, agency administrator) or a platform administrator, acting as themselves. */
+export function isStaff(principal: Principal | null | undefined): boolean {
+  return !!principal && !principal.actingFor && hasRole(principal, ['officer', 'supervisor', 'agency-admin', 'platform-admin']);
+}
+
+/** The signed-in person, or 401 (nobody signed in) or 403 (an official's session). */
+export function requireCitizen(principal: Principal | null | undefined): Principal & { registerNumber: string } {
+  if (!principal) throw new AppError('UNAUTHENTICATED');
+  if (!isCitizen(principal)) throw new AppError('FORBIDDEN');
+  return principal;
+}
+
 /**
  * A preHandler admitting only principals holding one of `roles`. Nobody signed in: 401; signed in
  * without the role: 403. Pages turn the 401 into a sign-in prompt (see the error handler).

@@ -35,7 +35,7 @@
 // bad input, never a stack trace.
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { csrfTokenValid, CSRF_COOKIE, type Principal } from '../../kernel/auth.ts';
+import { csrfTokenValid, CSRF_COOKIE, isCitizen, isStaff, type Principal } from '../../kernel/auth.ts';
 import type { AppContext } from '../../kernel/context.ts';
 import { AppError, type FieldError } from '../../kernel/errors.ts';
 import { isLang, type Lang } from '../../kernel/i18n.ts';
@@ -43,7 +43,7 @@ import { boundaryOf, parseMultipart, type MultipartForm } from '../../kernel/mul
 import type { Service } from '../catalog/index.ts';
 import { checkAnswers, fileFields, type FormDefinition } from './forms.ts';
 import type { Office, OfficeActionInput } from './office.ts';
-import { FINAL_STATUSES, type RequestStatus, type ServiceRequest } from './schema.ts';
+import { latestAnswers, FINAL_STATUSES, type RequestStatus, type ServiceRequest } from './schema.ts';
 import * as store from './store.ts';
 import { sniffType, type Submissions } from './submissions.ts';
 
@@ -59,7 +59,6 @@ const NUMBER = /^UR-[0-9]{4}-[0-9]{7,}$/;
 const TASK = /^(UR-[0-9]{4}-[0-9]{7,})-T([0-9]{1,6})$/;
 const UPLOAD_FIELD = 'govstack-upload';
 const MAX_UPLOAD = 10 * 1024 * 1024;
-const STAFF_ROLES = ['officer', 'supervisor', 'agency-admin'] as const;
 
 type StatusCode = 'PENDING' | 'APPROVED' | 'SENDBACK' | 'REJECTED';
 const STATUS_CODE: Record<RequestStatus, StatusCode> = {
@@ -114,8 +113,6 @@ const pageQuery = {
   sortOrder: { type: 'string', enum: ['asc', 'desc', 'ASC', 'DESC'] },
 } as const;
 
-const isStaff = (principal: Principal) => !principal.actingFor && (principal.roles.includes('platform-admin') || STAFF_ROLES.some((role) => principal.roles.includes(role)));
-const isCitizen = (principal: Principal) => principal.roles.includes('citizen') && Boolean(principal.registerNumber);
 const langOf = (request: FastifyRequest): Lang => (isLang(request.lang) ? request.lang : 'mn');
 
 function sameHost(origin: string, host: string | undefined): boolean {
@@ -197,7 +194,7 @@ export function registerGovstackRegistration(app: FastifyInstance, ctx: AppConte
   const statusOf = (status: RequestStatus, lang: Lang) => ({ code: STATUS_CODE[status], title: ctx.i18n.translator(lang)(`applications.status.${status}`) });
 
   /** The latest answers, whoever gave them (the applicant, or an operator's correction). */
-  const answersOf = (found: ServiceRequest) => found.actions.map((action) => action.details.answers).filter((value): value is Record<string, unknown> => typeof value === 'object' && value !== null).at(-1) ?? {};
+  const answersOf = (found: ServiceRequest) => latestAnswers(found);
   const formVersionOf = (found: ServiceRequest) => Number(found.actions.findLast((action) => action.details.formVersion !== undefined)?.details.formVersion ?? 1);
 
   async function documentUrlsOf(found: ServiceRequest): Promise<string[]> {

@@ -2,19 +2,18 @@
 // process applications; supervisors and agency administrators also assign them to others. Every
 // step is an appended action; granting issues the signed result document, rejecting a paid,
 // refundable application returns the fee.
-import type { Principal } from '../../kernel/auth.ts';
+import { isStaff, type Principal } from '../../kernel/auth.ts';
 import type { AppContext } from '../../kernel/context.ts';
 import { AppError } from '../../kernel/errors.ts';
 import type { Lang } from '../../kernel/i18n.ts';
 import type { Documents, DocumentSection } from '../documents/index.ts';
 import { answerText } from './forms.ts';
-import type { RequestStatus, ServiceRequest } from './schema.ts';
+import { latestAnswers, firstDetail, type RequestStatus, type ServiceRequest } from './schema.ts';
 import type { ApplicationsDeps } from './service.ts';
 import * as store from './store.ts';
 import type { Submissions } from './submissions.ts';
 import { assertAllowed, TARGET, type OfficeAction } from './workflow.ts';
 
-const STAFF_ROLES = ['officer', 'supervisor', 'agency-admin'] as const;
 /** The platform itself, undoing a step it took (a decision signed for a request someone else decided first). */
 const SYSTEM: Principal = { id: 'urtuu', name: 'Urtuu', kind: 'official', roles: ['platform-admin'], agencyId: null };
 const MAX_TEXT = 2000;
@@ -45,10 +44,6 @@ export interface Office {
   /** An application the principal may see in the back office, or REQUEST_NOT_FOUND. */
   request(principal: Principal, number: string): Promise<ServiceRequest>;
   act(principal: Principal, number: string, input: OfficeActionInput, lang: Lang, requestId?: string): Promise<ServiceRequest>;
-}
-
-function isStaff(principal: Principal | null | undefined): principal is Principal {
-  return Boolean(principal && !principal.actingFor && (principal.roles.includes('platform-admin') || STAFF_ROLES.some((role) => principal.roles.includes(role))));
 }
 
 const canAssignOthers = (principal: Principal) => principal.roles.includes('platform-admin') || principal.roles.includes('supervisor') || principal.roles.includes('agency-admin');
@@ -83,7 +78,7 @@ export function createOffice(ctx: AppContext, deps: ApplicationsDeps, submission
   /** The result document: the decision, what was asked, and the answers as given. */
   async function resultSections(found: ServiceRequest, note: string): Promise<DocumentSection[]> {
     const definition = await submissions.formOf(found);
-    const answers = found.actions.map((action) => action.details.answers).filter((value): value is Record<string, unknown> => typeof value === 'object' && value !== null).at(-1) ?? {};
+    const answers = latestAnswers(found);
     const rows = definition ? Object.entries(definition.fields).filter(([name, field]) => field.widget !== 'file' && answers[name] !== undefined).map(([name, field]) => ({
       label: field.label,
       value: { mn: answerText(field, answers[name], 'mn'), en: answerText(field, answers[name], 'en') },
@@ -133,7 +128,7 @@ export function createOffice(ctx: AppContext, deps: ApplicationsDeps, submission
         case 'start': {
           if (!found.paid) {
             // The callback may be late: ask the payment provider before refusing.
-            const invoice = found.actions.map((action) => action.details.invoice).find((value): value is string => typeof value === 'string');
+            const invoice = firstDetail(found, 'invoice');
             if (!invoice || !(await deps.fees.isPaid(invoice))) throw new AppError('FEE_NOT_PAID');
             await submissions.paid(found.number, invoice);
           }
@@ -166,7 +161,7 @@ export function createOffice(ctx: AppContext, deps: ApplicationsDeps, submission
         }
         case 'reject': {
           const reason = text(input, true, lang);
-          const invoice = found.actions.map((action) => action.details.invoice).find((value): value is string => typeof value === 'string');
+          const invoice = firstDetail(found, 'invoice');
           const definition = await submissions.formOf(found);
           let refunded = false;
           if (invoice && found.paid && definition?.refundable) {

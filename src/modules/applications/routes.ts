@@ -1,7 +1,7 @@
 // The JSON API of service requests: the references to be had online, asking for one, and the
 // person's own requests with their history.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Principal } from '../../kernel/auth.ts';
+import { isCitizen, isStaff, requireCitizen, type Principal } from '../../kernel/auth.ts';
 import { AppError } from '../../kernel/errors.ts';
 import { verifyUrl } from '../documents/index.ts';
 import type { Applications } from './service.ts';
@@ -9,18 +9,14 @@ import { REQUEST_NUMBER_PATTERN } from './schema.ts';
 
 /** The signed-in person (or whom they act for), or 401/403. */
 export function citizen(request: FastifyRequest): Principal & { registerNumber: string } {
-  const principal = request.principal;
-  if (!principal) throw new AppError('UNAUTHENTICATED');
-  if (!principal.roles.includes('citizen') || !principal.registerNumber) throw new AppError('FORBIDDEN');
-  return principal as Principal & { registerNumber: string };
+  return requireCitizen(request.principal);
 }
 
 /** Whoever fills in a form: the person, or an official applying for someone at a service centre (the draft says which). */
 export function applicant(request: FastifyRequest): Principal {
   const principal = request.principal;
   if (!principal) throw new AppError('UNAUTHENTICATED');
-  const staff = !principal.actingFor && ['officer', 'supervisor', 'agency-admin', 'platform-admin'].some((role) => principal.roles.includes(role as never));
-  if (!staff && !(principal.roles.includes('citizen') && principal.registerNumber)) throw new AppError('FORBIDDEN');
+  if (!isStaff(principal) && !isCitizen(principal)) throw new AppError('FORBIDDEN');
   return principal;
 }
 

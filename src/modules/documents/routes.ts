@@ -1,6 +1,7 @@
 // The documents API: check a document by its number (anyone: the number is on the paper), the keys
 // that sign them (for checking offline), a person's own documents, and revocation by the issuer.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { requireCitizen } from '../../kernel/auth.ts';
 import { AppError } from '../../kernel/errors.ts';
 import type { Translate } from '../../kernel/i18n.ts';
 import { parseDocumentId, type DocumentId } from './schema.ts';
@@ -25,9 +26,7 @@ export function revokeReason(body: unknown, t: Translate): string {
 
 /** Signed in as a person (or acting for one): their register number. */
 export function ownerOf(request: FastifyRequest): string {
-  if (!request.principal) throw new AppError('UNAUTHENTICATED');
-  if (!request.principal.roles.includes('citizen') || !request.principal.registerNumber) throw new AppError('FORBIDDEN');
-  return request.principal.registerNumber;
+  return requireCitizen(request.principal).registerNumber;
 }
 
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 40 } } } as const;

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { requireCitizen } from '../../kernel/auth.ts';
 import type { AppContext } from '../../kernel/context.ts';
 import { AppError, type FieldError } from '../../kernel/errors.ts';
 import type { Translate } from '../../kernel/i18n.ts';
@@ -88,11 +89,7 @@ export async function healthPages(app: FastifyInstance, health: Health, ctx: App
     });
   });
 
-  const citizenOnly = async (request: FastifyRequest) => {
-    if (!request.principal) throw new AppError('UNAUTHENTICATED');
-    if (!request.principal.roles.includes('citizen') || !request.principal.registerNumber) throw new AppError('FORBIDDEN');
-    return request.principal.registerNumber;
-  };
+  const citizenOnly = async (request: FastifyRequest) => requireCitizen(request.principal).registerNumber;
 
   /** The list page: what the person can get, and what they have been issued. */
   const listData = async (registerNumber: string) => {

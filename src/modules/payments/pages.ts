@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
-import { hasRole, requireRole } from '../../kernel/auth.ts';
+import { hasRole, requireCitizen, requireRole } from '../../kernel/auth.ts';
 import type { AppContext } from '../../kernel/context.ts';
 import { AppError, type FieldError } from '../../kernel/errors.ts';
 import { formatMnt, isoDate } from '../../kernel/format.ts';
@@ -59,11 +59,7 @@ function reportView(report: ReconciliationReport) {
 }
 
 export async function paymentPages(app: FastifyInstance, ctx: AppContext, payments: Payments, devProvider: DevelopmentProvider | undefined): Promise<void> {
-  const citizen = (request: FastifyRequest): string => {
-    if (!request.principal) throw new AppError('UNAUTHENTICATED');
-    if (!request.principal.roles.includes('citizen') || !request.principal.registerNumber) throw new AppError('FORBIDDEN');
-    return request.principal.registerNumber;
-  };
+  const citizen = (request: FastifyRequest): string => requireCitizen(request.principal).registerNumber;
   /** The payer's own invoice; anyone else's is answered as if it did not exist. */
   const ownInvoice = async (request: FastifyRequest): Promise<Invoice> => {
     const registerNumber = citizen(request);
