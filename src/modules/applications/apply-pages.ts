@@ -9,7 +9,7 @@ import { boundaryOf, parseMultipart, type MultipartFile } from '../../kernel/mul
 import { page } from '../../web/index.ts';
 import { answerText, checkAnswers, type FormDefinition, type FormField } from './forms.ts';
 import { applicant, citizen } from './routes.ts';
-import type { ServiceRequest } from './schema.ts';
+import { latestAnswers, type ServiceRequest } from './schema.ts';
 import type { Draft, Submissions } from './submissions.ts';
 
 const LIST_VIEW = 'modules/applications/views/apply-list.njk';
@@ -247,7 +247,7 @@ export function applyPages(app: FastifyInstance, submissions: Submissions): void
     const lang = request.lang;
     const definition = await submissions.formOf(found);
     if (!definition) throw new AppError('REQUEST_NOT_FOUND', { number: found.number });
-    const answers = found.actions.map((action) => action.details.answers).filter((value): value is Record<string, unknown> => typeof value === 'object' && value !== null).at(-1) ?? {};
+    const answers = latestAnswers(found);
     const message = found.actions.findLast((action) => action.status === 'EDIT')?.details.message;
     const fields = definition.pages.flatMap((formPage) => formPage.fields).filter((name) => definition.fields[name]!.widget !== 'file')
       .map((name) => fieldView(name, definition.fields[name]!, name in values ? values[name] : answers[name], errors.find((error) => error.field === name)?.message, lang, definition.schema.required?.includes(name) ?? false));

@@ -9,7 +9,7 @@ import { page } from '../../web/index.ts';
 import { groupedId } from '../documents/index.ts';
 import { citizen } from './routes.ts';
 import type { Applications, AvailableReference } from './service.ts';
-import type { ServiceRequest } from './schema.ts';
+import { latestAnswers, firstDetail, type ServiceRequest } from './schema.ts';
 import type { Submissions } from './submissions.ts';
 import { answerRows, factRows } from './apply-pages.ts';
 import type { Lang } from '../../kernel/i18n.ts';
@@ -93,7 +93,7 @@ export function applicationPages(app: FastifyInstance, applications: Application
     const { number } = request.params as { number: string };
     const found = await applications.requestOf(principal.registerNumber, number);
     const service = await applications.service(found.serviceSlug);
-    const documentId = found.actions.map((action) => action.details.document).find((value): value is string => typeof value === 'string');
+    const documentId = firstDetail(found, 'document');
     const application = found.kind === 'application' ? await applicationView(found, submissions, lang, request.t) : undefined;
     return reply.page(REQUEST_VIEW, {
       request: found,
@@ -124,10 +124,10 @@ function actionNote(details: Record<string, unknown>): string | undefined {
 /** What the request page shows of an application: answers, facts, files, the fee, what is asked. */
 export async function applicationView(found: ServiceRequest, submissions: Submissions, lang: Lang, t: (key: string, params?: Record<string, string>) => string) {
   const definition = await submissions.formOf(found);
-  const answers = found.actions.map((action) => action.details.answers).filter((value): value is Record<string, unknown> => typeof value === 'object' && value !== null).at(-1) ?? {};
+  const answers = latestAnswers(found);
   const facts = (found.actions[0]?.details.facts ?? []) as { id: string; value: string }[];
   const files = await submissions.attachments(found.id);
-  const invoice = found.actions.map((action) => action.details.invoice).find((value): value is string => typeof value === 'string');
+  const invoice = firstDetail(found, 'invoice');
   const asked = found.status === 'FILE_REQUESTED' || found.status === 'EDIT' ? found.actions.findLast((action) => action.status === found.status)?.details.message : undefined;
   return {
     rows: definition ? answerRows(definition, answers, files.filter((file) => definition.fields[file.field]), lang, t) : [],

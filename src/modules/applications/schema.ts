@@ -31,6 +31,16 @@ export interface ServiceRequest {
   actions: RequestAction[];
 }
 
+/** The answers as they stand: the latest action that carried them (the submission, or a resubmission after changes). */
+export function latestAnswers(request: Pick<ServiceRequest, 'actions'>): Record<string, unknown> {
+  return request.actions.map((action) => action.details.answers).filter((value): value is Record<string, unknown> => typeof value === 'object' && value !== null).at(-1) ?? {};
+}
+
+/** The first text an action carried under `key`: the invoice of the fee, the document issued. */
+export function firstDetail(request: Pick<ServiceRequest, 'actions'>, key: 'invoice' | 'document'): string | undefined {
+  return request.actions.map((action) => action.details[key]).find((value): value is string => typeof value === 'string');
+}
+
 /** What a projection update changes besides the status. */
 export interface StatePatch {
   assignedTo?: string | null;

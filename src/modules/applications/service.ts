@@ -9,7 +9,7 @@ import { isPersonNumber } from '../../kernel/person-number.ts';
 import type { Service } from '../catalog/index.ts';
 import type { Documents, IssuedDocument } from '../documents/index.ts';
 import { referenceFor, REFERENCES, type ReferenceDefinition } from './references.ts';
-import type { ServiceRequest } from './schema.ts';
+import { firstDetail, type ServiceRequest } from './schema.ts';
 import * as store from './store.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -174,7 +174,7 @@ export function createApplications(ctx: AppContext, deps: ApplicationsDeps): App
 
   async function repeatOf(row: { number: string; subject: string }, subject: string): Promise<ReferenceOutcome> {
     const request = await requestOf(subject, row.number);
-    const documentId = request.actions.map((action) => action.details.document).find((value): value is string => typeof value === 'string');
+    const documentId = firstDetail(request, 'document');
     return { request, document: documentId ? await deps.documents.find(documentId) : undefined, repeated: true };
   }
 }

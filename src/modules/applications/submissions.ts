@@ -11,7 +11,7 @@ import { isPersonNumber } from '../../kernel/person-number.ts';
 import type { Service } from '../catalog/index.ts';
 import { atPointer, builtinForms, checkAnswers, definitionProblems, fileFields, type FormDefinition } from './forms.ts';
 import { addressLine } from './references.ts';
-import type { RequestStatus, ServiceRequest, StatePatch } from './schema.ts';
+import { latestAnswers, type RequestStatus, type ServiceRequest, type StatePatch } from './schema.ts';
 import type { ApplicationsDeps } from './service.ts';
 import * as store from './store.ts';
 import { assertAllowed, dueDate } from './workflow.ts';
@@ -301,7 +301,7 @@ export function createSubmissions(ctx: AppContext, deps: ApplicationsDeps): Subm
       const version = Number(request.actions[0]?.details.formVersion ?? 1);
       const definition = await store.formVersion(db, request.serviceSlug, version);
       if (!definition) throw new AppError('APPLICATION_NOT_FOUND', { slug: request.serviceSlug });
-      const previous = request.actions.map((action) => action.details.answers).filter((value): value is Record<string, unknown> => typeof value === 'object' && value !== null).at(-1) ?? {};
+      const previous = latestAnswers(request);
       const { answers, errors } = checkAnswers(definition, { ...previous, ...raw }, lang);
       if (errors.length) return { errors };
       return { request: await transition(request, 'SUBMITTED', principal, { answers, formVersion: version }), errors: [] };
