@@ -11,12 +11,21 @@ describe('Batcher', () => {
     assert.deepEqual(sizes, [3, 2]);
   });
 
-  it('fails every item of a failed batch, and the next batch still runs', async () => {
-    let calls = 0;
-    const batcher = new Batcher<number, number>({ maxItems: 2, maxWaitMs: 1, run: async (items) => { calls += 1; if (calls === 1) throw new Error('boom'); return items; } });
-    const first = await Promise.allSettled([batcher.submit(1), batcher.submit(2)]);
-    assert.ok(first.every((r) => r.status === 'rejected'));
+  it('fails an item that fails alone, and the next batch still runs', async () => {
+    const batcher = new Batcher<number, number>({ maxItems: 2, maxWaitMs: 1, run: async (items) => { if (items.includes(1)) throw new Error('down'); return items; } });
+    const first = await Promise.allSettled([batcher.submit(1)]);
+    assert.equal(first[0]!.status, 'rejected');
     assert.equal(await batcher.submit(3), 3);
+  });
+
+  it('runs a failed batch again one item at a time, so one bad item fails only its own caller', async () => {
+    const sizes: number[] = [];
+    // Like a multi-row INSERT: one row the database refuses fails the whole statement.
+    const batcher = new Batcher<string, string>({ maxItems: 50, maxWaitMs: 0, run: async (items) => { sizes.push(items.length); if (items.includes('poison')) throw new Error('refused'); return items.map((item) => item.toUpperCase()); } });
+    const items = ['a', 'b', 'poison', 'c', 'd'];
+    const settled = await Promise.allSettled(items.map((item) => batcher.submit(item)));
+    assert.deepEqual(settled.map((result) => (result.status === 'fulfilled' ? result.value : 'rejected')), ['A', 'B', 'rejected', 'C', 'D']);
+    assert.deepEqual(sizes, [5, 1, 1, 1, 1, 1], 'the batch, then each item alone');
   });
 
   it('without a wait, runs at once when idle and groups what arrives while a batch runs', async () => {

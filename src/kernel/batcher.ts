@@ -4,6 +4,8 @@
 // With `maxWaitMs: 0` nothing waits for a timer: a batch starts once the current turn of the event
 // loop is over, and whatever arrives while it runs forms the next one (group commit). Under load
 // batches grow by themselves; an idle system pays no delay.
+// A batch that fails is run again one item at a time, so an item that cannot be written fails
+// alone: nothing one caller submits can fail another caller's item.
 
 export interface BatcherOptions<T, R> {
   maxItems: number;
@@ -40,6 +42,18 @@ export class Batcher<T, R> {
     return this.queue.length;
   }
 
+  /** After a failed batch: each item on its own, in order, each settling with its own outcome. */
+  private async runAlone(batch: { item: T; resolve: (result: R) => void; reject: (error: unknown) => void }[]): Promise<void> {
+    for (const entry of batch) {
+      try {
+        const [result] = await this.options.run([entry.item]);
+        entry.resolve(result!);
+      } catch (error) {
+        entry.reject(error);
+      }
+    }
+  }
+
   /** Arms the start of the next batch; returns how to disarm it. */
   private schedule(): () => void {
     if (this.options.maxWaitMs <= 0) {
@@ -61,7 +75,7 @@ export class Batcher<T, R> {
       .run(batch.map((entry) => entry.item))
       .then(
         (results) => batch.forEach((entry, index) => entry.resolve(results[index]!)),
-        (error: unknown) => batch.forEach((entry) => entry.reject(error)),
+        (error: unknown) => (batch.length === 1 ? batch[0]!.reject(error) : this.runAlone(batch)),
       )
       .finally(() => {
         this.running = undefined;

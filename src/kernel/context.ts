@@ -65,6 +65,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Page routes are registered once per language; this is the route's language. */
     lang?: Lang;
+    /** The route takes the request as raw bytes and checks its own input (the exchange's /r1): the kernel's input checks skip it. */
+    rawRequest?: boolean;
     /** Set false on routes that must not be CSRF-checked (machine callbacks with their own auth). */
     csrf?: boolean;
     /** The route's path without the language prefix, for the language switch. */

@@ -8,6 +8,8 @@ import { fuzzystrmatch } from '@electric-sql/pglite/contrib/fuzzystrmatch';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { AppError } from './errors.ts';
+import { findUnstorable, isStorable } from './storable.ts';
 
 export interface QueryResult<Row> {
   rows: Row[];
@@ -76,6 +78,7 @@ async function openPglite(dir: string | undefined): Promise<Db> {
   }
   const wrap = (target: Pick<PGlite, 'query' | 'exec'>): Queryable => ({
     async query<Row>(sql: string, params: readonly unknown[] = []) {
+      assertStorableParams(params);
       const result = await target.query<Row>(sql, params as unknown[]);
       return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
     },
@@ -116,6 +119,10 @@ async function openPostgres(url: string, poolSize: number): Promise<Db> {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
+    // A server that does not answer (a network partition, not a refused connection) fails a request
+    // in seconds with 503, instead of holding it open for as long as the outage lasts.
+    connectionTimeoutMillis: 5_000,
+    keepAlive: true,
     options,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
@@ -129,6 +136,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Db> {
   probe.release();
   const wrap = (target: pg.Pool | pg.PoolClient): Queryable => ({
     async query<Row>(sql: string, params: readonly unknown[] = []) {
+      assertStorableParams(params);
       const result = await target.query(sql, params as unknown[]);
       return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
     },
@@ -187,14 +195,48 @@ async function openPostgres(url: string, poolSize: number): Promise<Db> {
   };
 }
 
+/**
+ * Refuses, before anything is sent, a parameter PostgreSQL would refuse to store (a NUL character,
+ * half a surrogate pair), as the caller's mistake (400) rather than a failed statement (500).
+ * Requests are checked at the edge already; this is the seam's own guarantee for text that reaches
+ * a statement another way (a message from another agency, a file's contents).
+ */
+function assertStorableParams(params: readonly unknown[]): void {
+  for (const param of params) {
+    if (param === null || param === undefined || typeof param === 'number' || typeof param === 'boolean') continue;
+    if (findUnstorable(param, Infinity)) throw new AppError('VALUE_UNSTORABLE');
+  }
+}
+
+/** PostgreSQL error classes that a request can cause with its data (SQLSTATE class 22, data exception; 54, a value over a limit such as an index row). */
+export function isDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^(22|54)[0-9A-Z]{3}$/.test(code);
+}
+
+/**
+ * True when the database could not be reached or went away: connection refused or reset, the
+ * server shutting down (57P01-57P03), a connection exception (class 08), or the pool timing out.
+ * Such a request may succeed in a moment; it is answered 503 with Retry-After, not 500.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const candidate = error as { code?: unknown; message?: unknown } | null;
+  const code = typeof candidate?.code === 'string' ? candidate.code : '';
+  if (/^(08[0-9A-Z]{3}|57P0[1-3])$/.test(code)) return true;
+  if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN'].includes(code)) return true;
+  const message = typeof candidate?.message === 'string' ? candidate.message : '';
+  return /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Cannot use a pool after calling end)/.test(message);
+}
+
 function assertIdentifiers(table: string, columns: string[]): void {
   const identifier = /^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$/;
   if (!identifier.test(table) || columns.some((column) => !identifier.test(column))) throw new Error('copy: unsafe table or column name');
 }
 
-/** One field in COPY's text format. */
+/** One field in COPY's text format; text PostgreSQL cannot store is refused as it would be by a query. */
 function copyText(value: CopyValue): string {
   if (value === null) return '\\N';
+  if ((typeof value === 'string' && !isStorable(value)) || (Array.isArray(value) && !value.every(isStorable))) throw new AppError('VALUE_UNSTORABLE');
   if (Array.isArray(value)) {
     return escapeCopy(`{${value.map((item) => `"${item.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(',')}}`);
   }

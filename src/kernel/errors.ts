@@ -36,6 +36,21 @@ export const errorCatalogue = {
     mn: 'Илгээсэн мэдээллийг уншиж чадсангүй. JSON буруу бичигдсэн байж магадгүй.',
     en: 'The request body could not be read. The JSON may be malformed.',
   },
+  TEXT_UNSTORABLE: {
+    status: 400,
+    mn: '"{field}" талбарт хадгалах боломжгүй тэмдэгт (NUL буюу тэг тэмдэгт, эсвэл эвдэрсэн үсэг) байна. Түүнийг арилгаад дахин илгээнэ үү.',
+    en: 'The field "{field}" holds a character that cannot be kept (a NUL character or a broken letter). Remove it and send again.',
+  },
+  VALUE_UNSTORABLE: {
+    status: 400,
+    mn: 'Илгээсэн утгын нэг нь хадгалах боломжгүй тэмдэгттэй (NUL буюу тэг тэмдэгт, эсвэл эвдэрсэн үсэг) байна. Түүнийг арилгаад дахин илгээнэ үү.',
+    en: 'A value sent holds a character that cannot be kept (a NUL character or a broken letter). Remove it and send again.',
+  },
+  NESTING_TOO_DEEP: {
+    status: 400,
+    mn: 'Илгээсэн мэдээлэл хэт олон давхар үүртэй байна (хамгийн ихдээ {max} давхар).',
+    en: 'The request is nested too deeply (more than {max} levels).',
+  },
   METHOD_NOT_ALLOWED: { status: 405, mn: 'Энэ хаяг {method} хүсэлт хүлээж авахгүй.', en: 'This address does not accept {method}.' },
   UNAUTHENTICATED: { status: 401, mn: 'Эхлээд нэвтэрнэ үү.', en: 'Please sign in first.' },
   FORBIDDEN: {
@@ -293,6 +308,11 @@ export const errorCatalogue = {
     status: 500,
     mn: 'Системд алдаа гарлаа. Бид үүнийг засах болно. Дараа дахин оролдоно уу.',
     en: 'Something went wrong on our side. Please try again later.',
+  },
+  DATABASE_UNAVAILABLE: {
+    status: 503,
+    mn: 'Мэдээллийн сан түр холбогдохгүй байна. Таны хүсэлтийг хүлээж аваагүй тул юу ч өөрчлөгдөөгүй. Хэдэн секундийн дараа дахин оролдоно уу.',
+    en: 'The database cannot be reached just now, so your request was not taken and nothing was changed. Try again in a few seconds.',
   },
   UNAVAILABLE: {
     status: 503,

@@ -4,8 +4,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { CSRF_COOKIE, SESSION_COOKIE, csrfTokenFor, csrfTokenValid, decodeSession, newCsrfSecret } from './auth.ts';
 import type { AppContext } from './context.ts';
-import { AppError } from './errors.ts';
+import { AppError, errorText } from './errors.ts';
 import { DEFAULT_LANG, isLang, langFromAcceptLanguage, type Lang } from './i18n.ts';
+import { MAX_NESTING, findNonFinite, findUnstorable } from './storable.ts';
 
 export const LANG_COOKIE = 'lang';
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -86,6 +87,38 @@ export async function registerKernelHttp(app: FastifyInstance, ctx: AppContext):
     const prefix = /^\/(mn|en)(?=\/|\?|$)/.exec(request.url)?.[1];
     if (isLang(prefix) && request.cookies[LANG_COOKIE] !== prefix) {
       reply.setCookie(LANG_COOKIE, prefix, { path: '/', maxAge: 365 * 24 * 3600, sameSite: 'lax', secure: secureCookies });
+    }
+  });
+
+  // What a caller sends is checked once here, for every route, before any handler or statement sees
+  // it: text PostgreSQL cannot store (a NUL, half a surrogate pair) and absurd nesting are refused
+  // with the field named, so that no value one caller sends can reach a batched statement and fail
+  // other callers' rows with it. Routes that take the request as raw bytes and answer in their own
+  // protocol (the exchange's /r1) opt out with `config.rawRequest` and check for themselves.
+  app.addHook('preValidation', async (request) => {
+    if (request.routeOptions.config?.rawRequest) return;
+    // A page reads one value per query parameter: a repeated name keeps its first value, unless
+    // the route's own schema says the parameter is a list.
+    const query = request.query as Record<string, unknown> | undefined;
+    if (query && typeof query === 'object' && !request.routeOptions.schema?.querystring) {
+      for (const [name, value] of Object.entries(query)) if (Array.isArray(value)) query[name] = value[0];
+    }
+    for (const part of [request.params, request.query, request.body]) {
+      const finding = findUnstorable(part);
+      if (!finding) continue;
+      // A wildcard route's rest of the address is its "*" parameter: call it the path.
+      const field = finding.path.replace(/^\*/, 'path').slice(0, 100);
+      if (finding.kind === 'nesting') throw new AppError('NESTING_TOO_DEEP', { max: MAX_NESTING }, [{ field, message: request.t('validation.invalid', { field }) }]);
+      throw new AppError('TEXT_UNSTORABLE', { field }, [{ field, message: errorText('TEXT_UNSTORABLE', request.lang, { field }) }]);
+    }
+  });
+
+  // A number too large for any field ("1e999" read as Infinity passes a schema's integer check).
+  app.addHook('preHandler', async (request) => {
+    if (request.routeOptions.config?.rawRequest) return;
+    for (const part of [request.params, request.query, request.body]) {
+      const field = findNonFinite(part)?.slice(0, 100);
+      if (field) throw new AppError('VALIDATION_FAILED', { detail: request.t('validation.finite', { field }) }, [{ field, message: request.t('validation.finite', { field }) }]);
     }
   });
 

@@ -1,6 +1,7 @@
 // Turning any error into a catalogue error, and a catalogue error into RFC 9457 problem details.
 // Nothing from an unexpected error (message, stack) ever reaches the client; it goes to the log.
 import type { FastifyError, FastifyRequest } from 'fastify';
+import { isDataError, isDatabaseUnavailable } from './db.ts';
 import { AppError, problemSlug, type FieldError } from './errors.ts';
 import type { Translate } from './i18n.ts';
 
@@ -51,6 +52,12 @@ export function toAppError(error: unknown, t: Translate): { appError: AppError; 
       unexpected: false,
     };
   }
+  // The database refused a value the request carried (out of range, unstorable, over a limit):
+  // the caller's mistake, told as one. The database gone away: try again soon.
+  if (isDataError(error)) {
+    return { appError: new AppError('VALIDATION_FAILED', { detail: t('validation.invalid', { field: 'request' }) }), unexpected: false };
+  }
+  if (isDatabaseUnavailable(error)) return { appError: new AppError('DATABASE_UNAVAILABLE'), unexpected: false };
   const status = fastifyError?.statusCode ?? fastifyError?.status;
   // Not every error's code is a string (a DOMException's is a number).
   const code = typeof fastifyError?.code === 'string' ? fastifyError.code : '';

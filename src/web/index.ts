@@ -45,6 +45,8 @@ declare module 'fastify' {
 /** Sends a problem or an error page for a catalogue error, as the request prefers. */
 function sendError(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, appError: AppError): FastifyReply {
   if (appError.status === 405) reply.header('allow', 'GET, HEAD, POST');
+  // Worth trying again soon (the database coming back): say when.
+  if (appError.status === 503) reply.header('retry-after', '5');
   const wantsJson = isApiPath(request.url) || !String(request.headers.accept ?? '').includes('text/html') && String(request.headers.accept ?? '').includes('json');
   if (wantsJson) {
     return reply.status(appError.status).type('application/problem+json; charset=utf-8').send(problemDetails(appError, request, ctx.config.baseUrl));
@@ -55,9 +57,11 @@ function sendError(ctx: AppContext, request: FastifyRequest, reply: FastifyReply
     403: t('errors.forbiddenTitle'),
     404: t('errors.notFoundTitle'),
     500: t('errors.serverTitle'),
+    503: t('errors.unavailableTitle'),
   };
   const heading = headings[appError.status] ?? (appError.status >= 500 ? t('errors.serverTitle') : t('errors.badRequestTitle'));
-  const message = appError.code === 'NOT_FOUND' ? t('errors.notFoundBody') : appError.status >= 500 ? t('errors.serverBody') : appError.text(request.lang);
+  // Our own failure gets the general words; a named one (the database away) says what it is.
+  const message = appError.code === 'NOT_FOUND' ? t('errors.notFoundBody') : appError.code === 'INTERNAL' ? t('errors.serverBody') : appError.text(request.lang);
   return reply.page(
     'web/views/error.njk',
     { heading, message, status: appError.status, requestId: request.id, returnTo: request.url },

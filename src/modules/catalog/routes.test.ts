@@ -101,10 +101,18 @@ describe('catalogue API', () => {
   });
 
   it('answers odd but valid queries without error', async () => {
-    for (const q of ['<b>bold</b>', "' OR 1=1 --", '\u202e\u0000', 'Ә Ң Ғ', '%', '*']) {
+    for (const q of ['<b>bold</b>', "' OR 1=1 --", '\u202e', 'Ә Ң Ғ', '%', '*']) {
       const response = await get(`/api/v1/services?q=${encodeURIComponent(q)}`);
       assert.equal(response.statusCode, 200, q);
     }
+  });
+
+  it('refuses a NUL in the search with the field named, as every route does', async () => {
+    const response = await get(`/api/v1/services?q=${encodeURIComponent('a\u0000b')}&lang=en`);
+    assert.equal(response.statusCode, 400);
+    const problem = response.json<{ code: string; errors: { field: string }[] }>();
+    assert.equal(problem.code, 'TEXT_UNSTORABLE');
+    assert.deepEqual(problem.errors.map((error) => error.field), ['q']);
   });
 
   it('publishes OpenAPI 3.1 describing the catalogue', async () => {

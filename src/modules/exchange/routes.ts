@@ -79,7 +79,8 @@ export async function exchangeRoutes(app: FastifyInstance, exchange: Exchange, d
       method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
       url: '/r1/*',
       schema: { hide: true },
-      config: { csrf: false },
+      // The pipeline checks the address itself and answers in X-Road's terms, logging the refusal.
+      config: { csrf: false, rawRequest: true },
       handler: async (request, reply) => {
         const target = splitServicePath(request.url);
         if (!target) return send(reply, await exchange.refuse(undefined, exchangeRequest(request, ''), 'invalidService'));
@@ -91,7 +92,7 @@ export async function exchangeRoutes(app: FastifyInstance, exchange: Exchange, d
       method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
       url: '/r*',
       schema: { hide: true },
-      config: { csrf: false },
+      config: { csrf: false, rawRequest: true },
       handler: async (request, reply) => {
         if (/^\/r\d\//.test(request.url)) return send(reply, await exchange.refuse(undefined, exchangeRequest(request, ''), 'invalidService'));
         throw new AppError('NOT_FOUND');

@@ -11,6 +11,7 @@ import type { Lang } from '../../kernel/i18n.ts';
 import { generateKeyPair } from '../../kernel/pki.ts';
 import { isPersonNumber, personNumbersIn } from '../../kernel/person-number.ts';
 import { seal, unseal } from '../../kernel/secrets.ts';
+import { storable } from '../../kernel/storable.ts';
 import { HOP_BY_HOP, globMatches, isLoopback, maskRegisterNumbers, normalisePath, requestHash, subjectHash } from './access.ts';
 import { CODE, INSTANCE_OR_CLASS, formatServiceId, parseClientId, type ClientId, type ServiceId } from './identifiers.ts';
 import { MessageLog, verifyLog, type LogEntry, type SigningKey, type VerifyReport } from './log.ts';
@@ -182,7 +183,11 @@ const CODE_MINUTES = 10;
 const CONSENT_CACHE_MS = 5_000;
 const CODE_ATTEMPTS = 5;
 
-/** The path and query after the service code, percent-decoded where possible (for the log). */
+/**
+ * The path and query after the service code, percent-decoded where possible (for the log). What
+ * cannot be stored as text (a NUL, half a surrogate pair) is kept as its escape, so the message is
+ * still logged as it came and nothing in it can fail the batch it is written with.
+ */
 function readableTarget(request: ExchangeRequest): string {
   const decode = (text: string) => {
     try {
@@ -191,7 +196,7 @@ function readableTarget(request: ExchangeRequest): string {
       return text;
     }
   };
-  return `${decode(request.subPath)}${request.query ? `?${decode(request.query)}` : ''}`;
+  return storable(`${decode(request.subPath)}${request.query ? `?${decode(request.query)}` : ''}`);
 }
 
 /** The people a refused request names in its address (a refused read is theirs to see too). */
@@ -199,8 +204,14 @@ function subjectsNamedIn(request: ExchangeRequest): string[] {
   return personNumbersIn(readableTarget(request));
 }
 
+/** A header's text as the log can keep it, or null. */
+function optionalStorable(text: string | undefined): string | null {
+  return text === undefined ? null : storable(text);
+}
+
 function purposeOf(request: ExchangeRequest): string | undefined {
-  return header(request.headers, 'urtuu-purpose')?.slice(0, 200);
+  const purpose = header(request.headers, 'urtuu-purpose');
+  return purpose === undefined ? undefined : storable(purpose.slice(0, 200));
 }
 
 /** Consent records and access rights are named by UUIDs. */
@@ -490,19 +501,19 @@ export function createExchange(ctx: AppContext, options: ExchangeOptions): Excha
     const entry: LogEntry = {
       at: new Date().toISOString(),
       requestId: outcome.requestId,
-      messageId: outcome.messageId.slice(0, 200),
+      messageId: storable(outcome.messageId.slice(0, 200)),
       client: outcome.client,
       service: outcome.serviceText,
       method: request.method,
       path: maskRegisterNumbers(secret, readableTarget(request)).slice(0, 1000),
       status: response.status,
       errorType: outcome.errorType,
-      userId: userId ? maskRegisterNumbers(secret, userId).slice(0, 200) : null,
+      userId: userId ? storable(maskRegisterNumbers(secret, userId).slice(0, 200)) : null,
       subjects: outcome.subjects.map((subject) => subjectHash(secret, subject)),
       purpose: outcome.purpose ? maskRegisterNumbers(secret, outcome.purpose) : null,
       consentId: outcome.consentId,
-      issue: header(request.headers, 'x-road-issue')?.slice(0, 200) ?? null,
-      representedParty: header(request.headers, 'x-road-represented-party')?.slice(0, 200) ?? null,
+      issue: optionalStorable(header(request.headers, 'x-road-issue')?.slice(0, 200)),
+      representedParty: optionalStorable(header(request.headers, 'x-road-represented-party')?.slice(0, 200)),
       requestHash: outcome.reqHash,
       responseHash: createHash('sha512').update(response.body).digest('base64'),
       durationMs: performance.now() - outcome.started,
