@@ -50,7 +50,7 @@ export function buildI18n(): I18n {
 export interface App {
   server: FastifyInstance;
   /** Every route registered, for the authorization matrix tests. */
-  routes: { method: string; url: string }[];
+  routes: { method: string; url: string; schema?: { body?: unknown; querystring?: unknown; params?: unknown } }[];
   ctx: AppContext;
   catalog: Catalog;
   messaging: Messaging;
@@ -106,7 +106,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const ctx: AppContext = { config, db, i18n, audit: createAudit(db), metrics: createMetrics(), log: server.log, pageCache: new LruCache(2000, config.cacheTtlMs) };
   const routes: App['routes'] = [];
   server.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url, ...(route.schema ? { schema: route.schema as NonNullable<App['routes'][number]['schema']> } : {}) });
   });
 
   await server.register(fastifyCookie);
