@@ -5,20 +5,19 @@
 // the edge (kernel/http.ts), the database seam refuses them before a statement is sent (kernel/db.ts),
 // and text kept for the record (the exchange's message log) escapes them instead.
 
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const UNSTORABLE_ALL = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** Deepest nesting of objects and arrays a request may carry; far beyond any form or schema we take. */
 export const MAX_NESTING = 64;
 
-/** True when PostgreSQL can store this text as it is. */
+/** True when PostgreSQL can store this text as it is. Native checks: this runs on every value of every statement. */
 export function isStorable(text: string): boolean {
-  return !UNSTORABLE.test(text);
+  return !text.includes('\u0000') && text.isWellFormed();
 }
 
 /** The text with each unstorable character written as its \uXXXX escape, for records that must keep what was sent. */
 export function storable(text: string): string {
-  return UNSTORABLE.test(text) ? text.replace(UNSTORABLE_ALL, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`) : text;
+  return isStorable(text) ? text : text.replace(UNSTORABLE_ALL, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 export type UnstorableFinding = { kind: 'text'; path: string } | { kind: 'nesting'; path: string };
@@ -29,6 +28,9 @@ export type UnstorableFinding = { kind: 'text'; path: string } | { kind: 'nestin
  * Buffers and other binary values are not text and are left alone.
  */
 export function findUnstorable(value: unknown, maxDepth = MAX_NESTING, root = ''): UnstorableFinding | undefined {
+  // Most values are one piece of text or a number: no walk needed.
+  if (typeof value === 'string') return isStorable(value) ? undefined : { kind: 'text', path: root || 'request' };
+  if (value === null || typeof value !== 'object') return undefined;
   const stack: { value: unknown; path: string; depth: number }[] = [{ value, path: root, depth: 0 }];
   while (stack.length > 0) {
     const { value: current, path, depth } = stack.pop()!;
