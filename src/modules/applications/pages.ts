@@ -9,7 +9,7 @@ import { page } from '../../web/index.ts';
 import { groupedId } from '../documents/index.ts';
 import { citizen } from './routes.ts';
 import type { Applications, AvailableReference } from './service.ts';
-import { latestAnswers, firstDetail, type ServiceRequest } from './schema.ts';
+import { latestAnswers, firstDetail, type FactValue, type ServiceRequest } from './schema.ts';
 import type { Submissions } from './submissions.ts';
 import { answerRows, factRows } from './apply-pages.ts';
 import type { Lang } from '../../kernel/i18n.ts';
@@ -125,7 +125,7 @@ function actionNote(details: Record<string, unknown>): string | undefined {
 export async function applicationView(found: ServiceRequest, submissions: Submissions, lang: Lang, t: (key: string, params?: Record<string, string>) => string) {
   const definition = await submissions.formOf(found);
   const answers = latestAnswers(found);
-  const facts = (found.actions[0]?.details.facts ?? []) as { id: string; value: string }[];
+  const facts = (found.actions[0]?.details.facts ?? []) as { id: string; value: FactValue }[];
   const files = await submissions.attachments(found.id);
   const invoice = firstDetail(found, 'invoice');
   const asked = found.status === 'FILE_REQUESTED' || found.status === 'EDIT' ? found.actions.findLast((action) => action.status === found.status)?.details.message : undefined;

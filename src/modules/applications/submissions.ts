@@ -6,12 +6,13 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Principal } from '../../kernel/auth.ts';
 import type { AppContext } from '../../kernel/context.ts';
 import { AppError, type FieldError } from '../../kernel/errors.ts';
+import { formatDate } from '../../kernel/format.ts';
 import type { Lang } from '../../kernel/i18n.ts';
 import { isPersonNumber } from '../../kernel/person-number.ts';
 import type { Service } from '../catalog/index.ts';
 import { atPointer, builtinForms, checkAnswers, definitionProblems, fileFields, type FormDefinition } from './forms.ts';
-import { addressLine } from './references.ts';
-import { latestAnswers, type RequestStatus, type ServiceRequest, type StatePatch } from './schema.ts';
+import { addressText } from './references.ts';
+import { latestAnswers, type FactValue, type RequestStatus, type ServiceRequest, type StatePatch } from './schema.ts';
 import type { ApplicationsDeps } from './service.ts';
 import * as store from './store.ts';
 import { assertAllowed, dueDate } from './workflow.ts';
@@ -34,7 +35,7 @@ export interface Draft {
   form: FormDefinition;
   service: Service;
   answers: Record<string, unknown>;
-  facts: { id: string; value: string }[];
+  facts: { id: string; value: FactValue }[];
   files: store.AttachmentMeta[];
 }
 
@@ -197,7 +198,7 @@ export function createSubmissions(ctx: AppContext, deps: ApplicationsDeps): Subm
       const operator = onBehalf ? principal.id : null;
       const subject = onBehalf ? onBehalf.subject : principal.registerNumber;
       if (!subject || (onBehalf ? principal.roles.includes('citizen') : !principal.roles.includes('citizen'))) throw new AppError('FORBIDDEN');
-      const facts: { id: string; value: string }[] = [];
+      const facts: { id: string; value: FactValue }[] = [];
       let subjectName = onBehalf ? '' : principal.actingFor?.name ?? principal.name;
       const wanted = found.form.facts ?? [];
       const purpose = `Өргөдөл: ${found.service.name.mn} / Application: ${found.service.name.en}`;
@@ -213,7 +214,7 @@ export function createSubmissions(ctx: AppContext, deps: ApplicationsDeps): Subm
         for (const fact of wanted) {
           const value = atPointer(answers.get(`${deps.instance}/${fact.service}`), fact.pointer);
           if (value === undefined || value === null) continue;
-          facts.push({ id: fact.id, value: fact.format === 'address' ? addressLine(value) : fact.format === 'date' && typeof value === 'string' ? value.replace(/-/g, '.') : String(value) });
+          facts.push({ id: fact.id, value: fact.format === 'address' ? addressText(value) : fact.format === 'date' && typeof value === 'string' ? formatDate(value) : String(value) });
         }
         const card = answers.get(`${deps.instance}/${NAME_SERVICE}`) as { surname?: string; givenName?: string } | undefined;
         if (onBehalf && card?.givenName) subjectName = `${(card.surname ?? '').slice(0, 1)}.${card.givenName}`;

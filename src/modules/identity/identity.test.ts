@@ -3,6 +3,7 @@
 // a child or a company, consent to share registry data (read through the exchange and logged), and
 // see and end their sessions. Each attack in the issue is refused with a clear message.
 import assert from 'node:assert/strict';
+import { formatAddress } from '../../kernel/address.ts';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import * as client from 'openid-client';
 import { freePort, testApp, type TestApp } from '../../../test/helpers.ts';
@@ -97,6 +98,12 @@ describe('national login', () => {
     // Her ID card details, read through the exchange as the portal, and that read is hers to see.
     assert.match(done.response.body, /Your ID card details/);
     assert.match(done.response.body, /Civil ID number/);
+    // The birth place is an address object in the register: it reads as one line in the page's language.
+    const record = await app.registries.byKey(await app.registries.get({ id: 'population' }), CITIZEN);
+    const birthPlace = formatAddress(record!.content.birthPlace, 'en');
+    assert.match(birthPlace, / (soum|district)\b/);
+    assert.ok(done.response.body.includes(birthPlace), `the birth place, formatted: ${birthPlace}`);
+    assert.doesNotMatch(done.response.body, /\[object Object\]/);
     await app.exchange.flush();
     assert.ok((await app.exchange.accessLog(CITIZEN, 50)).some((row) => String(row.client).endsWith('/portal') && row.status === 200), 'the portal’s read is logged');
     assert.ok(browser.visited.includes('GET /auth/callback'));

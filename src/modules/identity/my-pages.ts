@@ -4,12 +4,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { SESSION_COOKIE, requireRole } from '../../kernel/auth.ts';
 import type { AppContext } from '../../kernel/context.ts';
+import { formatAddress } from '../../kernel/address.ts';
 import { AppError } from '../../kernel/errors.ts';
 import { isUuid } from '../../kernel/ids.ts';
 import { isForeignRegisterNumber } from '../../kernel/person-number.ts';
 import { page } from '../../web/index.ts';
 import type { Exchange } from '../exchange/index.ts';
-import { addressClaim, DATA_SCOPES } from './claims.ts';
+import { DATA_SCOPES } from './claims.ts';
 import type { PortalLogin } from './portal.ts';
 import { signOutTarget } from './portal.ts';
 import type { OidcProvider } from './provider.ts';
@@ -41,8 +42,9 @@ export function registerMyPages(app: FastifyInstance, ctx: AppContext, deps: { i
     const foreign = isForeignRegisterNumber(registerNumber);
     const today = new Date().toISOString().slice(0, 10);
     return reply.page('modules/identity/views/my-profile.njk', {
-      idCard: idCard && !foreign ? { ...idCard, address: addressClaim(idCard) } : null,
-      residencePermit: idCard && foreign ? { ...idCard, address: addressClaim(idCard), expired: String((idCard.permit as { validUntil?: string } | null)?.validUntil ?? '') < today } : null,
+      // Addresses are kept as their parts (aimag/soum/bag, district/khoroo): one line in the page's language.
+      idCard: idCard && !foreign ? { ...idCard, birthPlace: formatAddress(idCard.birthPlace, request.lang), address: formatAddress(idCard.address, request.lang) } : null,
+      residencePermit: idCard && foreign ? { ...idCard, address: formatAddress(idCard.address, request.lang), expired: String((idCard.permit as { validUntil?: string } | null)?.validUntil ?? '') < today } : null,
       person: person ? { ...person, name: displayName(person), mobile: person.mobile ? maskMobile(person.mobile) : null } : null,
       registerNumber,
       representations,
