@@ -319,15 +319,24 @@ describe('national login', () => {
   });
 
   it('shows open sessions and ends one from another device', async () => {
-    const laptop = new TestBrowser(app);
+    const laptopAgent = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0';
+    const phoneAgent = 'Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36';
+    const laptop = new TestBrowser(app, laptopAgent);
     const a = await signInWithCode(laptop, '/en/sign-in/national');
     await laptop.go('POST', `/en/login/${a.uid}/acting`, { actingFor: 'self' });
-    const phone = new TestBrowser(app);
+    const phone = new TestBrowser(app, phoneAgent);
     const b = await signInWithCode(phone, '/en/sign-in/national');
     await phone.go('POST', `/en/login/${b.uid}/acting`, { actingFor: 'self' });
     const page = await phone.go('GET', '/en/my/sign-ins');
     assert.equal(page.response.statusCode, 200);
     assert.match(page.response.body, /this device/);
+    // Devices in words, each "End" button named by its device: never the raw browser string.
+    assert.match(page.response.body, /Chrome on Android/);
+    assert.match(page.response.body, /Firefox on Windows/);
+    assert.ok(!page.response.body.includes('Mozilla/5.0'), 'no raw User-Agent string');
+    assert.match(page.response.body, /End<span class="govuk-visually-hidden"> Firefox on Windows, /);
+    const mongolian = await phone.go('GET', '/mn/my/sign-ins');
+    assert.match(mongolian.response.body, /Android дээрх Chrome/);
     const laptopSession = decodeSession(app.config.sessionSecret, laptop.cookies.get('urtuu_session'))!.sessionId!;
     assert.ok(page.response.body.includes(`/en/my/sign-ins/${laptopSession}/end`), 'the laptop is listed');
     await phone.request('POST', `/en/my/sign-ins/${laptopSession}/end`, {});

@@ -11,6 +11,7 @@ import { isForeignRegisterNumber } from '../../kernel/person-number.ts';
 import { page } from '../../web/index.ts';
 import type { Exchange } from '../exchange/index.ts';
 import { DATA_SCOPES } from './claims.ts';
+import { deviceName } from './devices.ts';
 import type { PortalLogin } from './portal.ts';
 import { signOutTarget } from './portal.ts';
 import type { OidcProvider } from './provider.ts';
@@ -59,7 +60,7 @@ export function registerMyPages(app: FastifyInstance, ctx: AppContext, deps: { i
     const grants = await store.grantConsentsOf(ctx.db, request.principal?.registerNumber ?? registerNumber);
     const clients = new Map((await store.listClients(ctx.db)).map((client) => [client.client_id, client.name[request.lang]]));
     return reply.page('modules/identity/views/my-sessions.njk', {
-      sessions: sessions.map((session) => ({ ...session, current: session.id === request.principal?.sessionId })),
+      sessions: sessions.map((session) => ({ ...session, device: deviceName(session.user_agent, request.t), current: session.id === request.principal?.sessionId })),
       grants: grants.map((grant) => ({ ...grant, client: clients.get(grant.client_id) ?? grant.client_id, titles: grant.scopes.map((scope) => DATA_SCOPES[scope]?.title[request.lang] ?? scope) })),
     }, { status, title: request.t('identity.sessions.title') });
   };
