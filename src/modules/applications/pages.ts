@@ -70,6 +70,7 @@ export function applicationPages(app: FastifyInstance, applications: Application
     const outcome = await applications.requestReference(found.definition.slug, principal, {
       channel: 'portal',
       requestId: request.id,
+      lang: request.lang,
       ...(typeof body.submissionId === 'string' ? { submissionId: body.submissionId } : {}),
     });
     return reply.redirect(`/${request.lang}/my/requests/${outcome.request.number}`, 303);

@@ -41,6 +41,11 @@ export function firstDetail(request: Pick<ServiceRequest, 'actions'>, key: 'invo
   return request.actions.map((action) => action.details[key]).find((value): value is string => typeof value === 'string');
 }
 
+/** The language the person used when making the request: every message about it is written in it. Mongolian before it was recorded. */
+export function requestLang(request: Pick<ServiceRequest, 'actions'>): 'mn' | 'en' {
+  return request.actions[0]?.details.lang === 'en' ? 'en' : 'mn';
+}
+
 /** What a register said for a form's fact: a text, or (an address) a text in each language. */
 export type FactValue = string | { mn: string; en: string };
 

@@ -70,7 +70,7 @@ export interface Applications {
   /** One reference, or REFERENCE_NOT_FOUND. */
   reference(slug: string): Promise<AvailableReference>;
   /** Fetches, signs and keeps a reference for whomever the principal acts as. */
-  requestReference(slug: string, principal: Principal, options: { submissionId?: string; channel: ServiceRequest['channel']; requestId?: string }): Promise<ReferenceOutcome>;
+  requestReference(slug: string, principal: Principal, options: { submissionId?: string; channel: ServiceRequest['channel']; requestId?: string; lang?: 'mn' | 'en' }): Promise<ReferenceOutcome>;
   requestsOf(subject: string): Promise<ServiceRequest[]>;
   /** The catalogue entry of any service, for names on request pages. */
   service(slug: string): Promise<Service | undefined>;
@@ -145,7 +145,7 @@ export function createApplications(ctx: AppContext, deps: ApplicationsDeps): App
       const inserted = await db.transaction(async (tx) => {
         const fresh = await store.insertRequest(tx, { id, number, serviceSlug: slug, kind: 'reference', subject, subjectName, actor: principal.actorRegisterNumber ?? null, agencyId: service.agency.id, channel: options.channel });
         if (!fresh) return false;
-        await store.recordAction(tx, id, 'SUBMITTED', principal.id, { consent: consent ?? null, service: serviceId });
+        await store.recordAction(tx, id, 'SUBMITTED', principal.id, { consent: consent ?? null, service: serviceId, lang: options.lang ?? 'mn' });
         return true;
       });
       if (!inserted) {

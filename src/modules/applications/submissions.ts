@@ -266,7 +266,7 @@ export function createSubmissions(ctx: AppContext, deps: ApplicationsDeps): Subm
       const inserted = await db.transaction(async (tx) => {
         const fresh = await store.insertRequest(tx, { id: draftId, number, serviceSlug: current.slug, kind: 'application', subject: current.subject, subjectName: current.subjectName, actor: current.operator ?? principal.actorRegisterNumber ?? null, agencyId: service.agency.id, channel: via });
         if (!fresh) return false;
-        await store.recordAction(tx, draftId, 'SUBMITTED', principal.id, { answers: current.answers, facts: current.facts, formVersion: definition.version, fee, ...(current.operator ? { operator: current.operator } : {}) }, { paid: fee === 0, dueAt: dueDate(now, service.processingTime) });
+        await store.recordAction(tx, draftId, 'SUBMITTED', principal.id, { answers: current.answers, facts: current.facts, formVersion: definition.version, fee, lang, ...(current.operator ? { operator: current.operator } : {}) }, { paid: fee === 0, dueAt: dueDate(now, service.processingTime) });
         await store.deleteDraft(tx, draftId);
         await ctx.audit.record(tx, principal, { action: 'application.submitted', subjectType: 'request', subjectId: number, details: { service: current.slug, channel: via, ...(current.operator ? { onBehalfOf: current.subject } : {}) } }, requestId);
         return true;
