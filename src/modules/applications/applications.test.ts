@@ -184,7 +184,27 @@ describe('applications', () => {
     assert.equal(grantedMessage.title.mn, `${number}: Олгосон`);
     assert.doesNotMatch(grantedMessage.body.en, /[А-Яа-яӨөҮү]/, grantedMessage.body.en);
     assert.equal(grantedMessage.link, `/my/requests/${number}`, 'a link the inbox opens in either language');
+    // The history in words: each thing once, who did it (the person as "you", officials by name, role and agency), never an id.
+    const history = (await app.as('dev-citizen', { method: 'GET', url: `/en/my/requests/${number}` })).body;
+    const lines = [...history.matchAll(/<li><strong>([^<]+)<\/strong><br><span class="govuk-body-s"><time[^>]*>[^<]+<\/time> · By ([^<]+)<\/span>/g)].map((match) => `${match[1]} | ${match[2]}`).reverse();
+    const agency = (await app.catalog.findService('driving-licence-replacement'))!.agency.name.en;
+    assert.deepEqual(lines, [
+      'Application sent | you',
+      'Fee invoice issued | you',
+      'Fee paid | The payment service',
+      `Processing started | Б.Тулга, officer, ${agency}`,
+      `A document was asked for | Б.Тулга, officer, ${agency}`,
+      'Document sent | you',
+      `Processing started | Б.Тулга, officer, ${agency}`,
+      `Granted | Б.Тулга, officer, ${agency}`,
+    ]);
+    assert.ok(!history.includes(MRT_OFFICER.id), 'no internal id');
+    assert.match(history, /Collect at the Bayangol centre/);
     const files = (await app.as(MRT_OFFICER, { method: 'GET', url: `/en/office/requests/${number}` })).body;
+    assert.match(files, /Handled by\s*<\/dt>\s*<dd class="govuk-summary-list__value">\s*You\s*</);
+    assert.ok(!files.includes(`>${MRT_OFFICER.id}<`) && !files.includes(`· ${MRT_OFFICER.id}`), 'the office names people too');
+    const seenByColleague = (await app.as(MRT_OFFICER_2, { method: 'GET', url: `/en/office/requests/${number}` })).body;
+    assert.match(seenByColleague, /Handled by\s*<\/dt>\s*<dd class="govuk-summary-list__value">\s*Б.Тулга, officer, /);
     const fileId = /\/files\/([0-9a-f-]{36})/.exec(files)?.[1];
     const download = await app.as(MRT_OFFICER, { method: 'GET', url: `/en/office/requests/${number}/files/${fileId}` });
     assert.equal(download.statusCode, 200);

@@ -76,7 +76,7 @@ export async function registerApplications(app: FastifyInstance, ctx: AppContext
   const submissions = createSubmissions(ctx, deps);
   const office = createOffice(ctx, deps, submissions, options.documents);
   applicationRoutes(app, applications, ctx.config.baseUrl);
-  applicationPages(app, applications, submissions);
+  applicationPages(app, applications, submissions, deps.staffMember);
   applyPages(app, submissions);
   officePages(app, office, submissions, deps);
   formAdminPages(app, submissions);
@@ -89,4 +89,5 @@ export type { Applications, ApplicationsDeps, AvailableReference, FeeCollector, 
 export type { Office } from './office.ts';
 export type { Submissions } from './submissions.ts';
 export { REFERENCES, referenceFor, type ReferenceDefinition } from './references.ts';
+export { actorSnapshot, type ActorSnapshot, type StaffLookup } from './history.ts';
 export type { RequestStatus, ServiceRequest } from './schema.ts';

@@ -13,6 +13,7 @@ import { latestAnswers, firstDetail, type FactValue, type ServiceRequest } from 
 import type { Submissions } from './submissions.ts';
 import { answerRows, factRows } from './apply-pages.ts';
 import type { Lang } from '../../kernel/i18n.ts';
+import { historyOf, type StaffLookup } from './history.ts';
 
 const LIST_VIEW = 'modules/applications/views/references.njk';
 const REFERENCE_VIEW = 'modules/applications/views/reference.njk';
@@ -31,7 +32,7 @@ const STATUS_TAG: Record<string, string> = {
   COMPLETED: 'govuk-tag--green', GRANTED: 'govuk-tag--green', REJECTED: 'govuk-tag--red', EXPIRED: 'govuk-tag--grey',
 };
 
-export function applicationPages(app: FastifyInstance, applications: Applications, submissions: Submissions): void {
+export function applicationPages(app: FastifyInstance, applications: Applications, submissions: Submissions, staffMember: StaffLookup): void {
   page(app, 'GET', '/references', {}, async (request, reply) => {
     const lang = request.lang;
     const groups = new Map<string, { agency: string; items: { slug: string; name: string; summary: string }[] }>();
@@ -102,7 +103,7 @@ export function applicationPages(app: FastifyInstance, applications: Application
       agency: service?.agency.name[lang] ?? found.agencyId,
       tag: STATUS_TAG[found.status],
       document: documentId ? { id: documentId, number: groupedId(documentId) } : undefined,
-      history: found.actions.slice().reverse().map((action) => ({ ...action, tag: STATUS_TAG[action.status], note: actionNote(action.details) })),
+      history: (await historyOf(found, principal, request.t, (id) => (id === found.agencyId ? service?.agency.name[lang] : undefined), staffMember)).reverse(),
       application,
       fileError: (request.query as { error?: string }).error === 'file' ? request.t('applications.request.fileError') : undefined,
     }, { title: `${found.number}: ${service?.name[lang] ?? found.serviceSlug}`, ...((request.query as { error?: string }).error === 'file' ? { errors: [{ field: 'file', message: request.t('applications.request.fileError') }], status: 400 } : {}) });
@@ -114,12 +115,6 @@ export function applicationPages(app: FastifyInstance, applications: Application
     const found = await applications.requestOf(principal.registerNumber, number);
     return sendAttachment(reply, submissions, found, id);
   });
-}
-
-/** A person-readable line for what an action carried: the officer's message or reason. */
-function actionNote(details: Record<string, unknown>): string | undefined {
-  for (const key of ['message', 'reason', 'note']) if (typeof details[key] === 'string' && details[key]) return details[key] as string;
-  return undefined;
 }
 
 /** What the request page shows of an application: answers, facts, files, the fee, what is asked. */

@@ -8,6 +8,7 @@ import { AppError } from '../../kernel/errors.ts';
 import { isPersonNumber } from '../../kernel/person-number.ts';
 import type { Service } from '../catalog/index.ts';
 import type { Documents, IssuedDocument } from '../documents/index.ts';
+import { actorSnapshot, type StaffLookup } from './history.ts';
 import { referenceFor, REFERENCES, type ReferenceDefinition } from './references.ts';
 import { firstDetail, type ServiceRequest } from './schema.ts';
 import * as store from './store.ts';
@@ -41,6 +42,8 @@ export interface ApplicationsDeps {
   redeemConsentCode(subject: string, code: string): Promise<{ consentId: string } | { refusal: 'codeInvalid' | 'codeLocked' }>;
   /** Tells the person a request's status changed (SMS and in-app). */
   notifyStatus(request: ServiceRequest): Promise<void>;
+  /** An official's name, role and agency by their id, for histories and "handled by". */
+  staffMember: StaffLookup;
 }
 
 /** The payments the applications module needs, whatever provider is behind them. */
@@ -145,7 +148,7 @@ export function createApplications(ctx: AppContext, deps: ApplicationsDeps): App
       const inserted = await db.transaction(async (tx) => {
         const fresh = await store.insertRequest(tx, { id, number, serviceSlug: slug, kind: 'reference', subject, subjectName, actor: principal.actorRegisterNumber ?? null, agencyId: service.agency.id, channel: options.channel });
         if (!fresh) return false;
-        await store.recordAction(tx, id, 'SUBMITTED', principal.id, { consent: consent ?? null, service: serviceId, lang: options.lang ?? 'mn' });
+        await store.recordAction(tx, id, 'SUBMITTED', principal.id, { consent: consent ?? null, service: serviceId, lang: options.lang ?? 'mn', by: actorSnapshot(principal) });
         return true;
       });
       if (!inserted) {
@@ -163,7 +166,7 @@ export function createApplications(ctx: AppContext, deps: ApplicationsDeps): App
         source: { service: slug, request: number },
         ...(validUntil ? { validUntil } : {}),
       }, principal, options.requestId);
-      await db.transaction((tx) => store.recordAction(tx, id, 'COMPLETED', principal.id, { document: document.id }));
+      await db.transaction((tx) => store.recordAction(tx, id, 'COMPLETED', principal.id, { document: document.id, by: actorSnapshot(principal) }));
       return { request: await requestOf(subject, number), document, repeated: false };
     },
 

@@ -10,6 +10,7 @@ import { formatDate } from '../../kernel/format.ts';
 import type { Lang } from '../../kernel/i18n.ts';
 import { isPersonNumber } from '../../kernel/person-number.ts';
 import type { Service } from '../catalog/index.ts';
+import { actorSnapshot } from './history.ts';
 import { atPointer, builtinForms, checkAnswers, definitionProblems, fileFields, type FormDefinition } from './forms.ts';
 import { addressText } from './references.ts';
 import { latestAnswers, type FactValue, type RequestStatus, type ServiceRequest, type StatePatch } from './schema.ts';
@@ -159,7 +160,7 @@ export function createSubmissions(ctx: AppContext, deps: ApplicationsDeps): Subm
     await db.transaction(async (tx) => {
       // Two officials (or an official and the person) acting at once: the second finds the status moved on.
       if ((await store.lockStatus(tx, request.id)) !== request.status) throw new AppError('REQUEST_CHANGED', { number: request.number });
-      await store.recordAction(tx, request.id, status, actor?.id ?? null, details, patch);
+      await store.recordAction(tx, request.id, status, actor?.id ?? null, { ...details, ...(actor ? { by: actorSnapshot(actor) } : {}) }, patch);
       await ctx.audit.record(tx, actor, { action: `application.${status.toLowerCase()}`, subjectType: 'request', subjectId: request.number, details: { service: request.serviceSlug } });
     });
     const updated = (await store.findRequestByNumber(db, request.number))!;
@@ -266,7 +267,7 @@ export function createSubmissions(ctx: AppContext, deps: ApplicationsDeps): Subm
       const inserted = await db.transaction(async (tx) => {
         const fresh = await store.insertRequest(tx, { id: draftId, number, serviceSlug: current.slug, kind: 'application', subject: current.subject, subjectName: current.subjectName, actor: current.operator ?? principal.actorRegisterNumber ?? null, agencyId: service.agency.id, channel: via });
         if (!fresh) return false;
-        await store.recordAction(tx, draftId, 'SUBMITTED', principal.id, { answers: current.answers, facts: current.facts, formVersion: definition.version, fee, lang, ...(current.operator ? { operator: current.operator } : {}) }, { paid: fee === 0, dueAt: dueDate(now, service.processingTime) });
+        await store.recordAction(tx, draftId, 'SUBMITTED', principal.id, { answers: current.answers, facts: current.facts, formVersion: definition.version, fee, lang, by: actorSnapshot(principal), ...(current.operator ? { operator: current.operator } : {}) }, { paid: fee === 0, dueAt: dueDate(now, service.processingTime) });
         await store.deleteDraft(tx, draftId);
         await ctx.audit.record(tx, principal, { action: 'application.submitted', subjectType: 'request', subjectId: number, details: { service: current.slug, channel: via, ...(current.operator ? { onBehalfOf: current.subject } : {}) } }, requestId);
         return true;
@@ -276,7 +277,7 @@ export function createSubmissions(ctx: AppContext, deps: ApplicationsDeps): Subm
       if (fee > 0) {
         // The invoice's idempotency key is the request: asking again never makes a second one.
         const invoice = await deps.fees.invoice({ reference: number, payer: request.subject, agencyId: service.agency.id, amountMnt: fee, description: service.name, refundable: definition.refundable ?? false, idempotencyKey: `application:${request.id}` });
-        await db.transaction((tx) => store.recordAction(tx, request.id, 'SUBMITTED', principal.id, { invoice: invoice.id }));
+        await db.transaction((tx) => store.recordAction(tx, request.id, 'SUBMITTED', principal.id, { invoice: invoice.id, by: actorSnapshot(principal) }));
       }
       await deps.notifyStatus(request).catch((error: unknown) => ctx.log.warn({ err: error, request: number }, 'status message not queued'));
       return (await store.findRequestByNumber(db, number))!;

@@ -19,6 +19,9 @@ import { PORTAL_CLIENT_ID, portalRedirectUri, portalSecret, registerPortalLogin,
 import { createOidcProvider, mountProvider, type OidcProvider } from './provider.ts';
 import { isForeignRegisterNumber } from '../../kernel/person-number.ts';
 import { seal } from '../../kernel/secrets.ts';
+import type { Role } from '../../kernel/auth.ts';
+import { isUuid } from '../../kernel/ids.ts';
+import { PLATFORM_AGENCY } from './demo.ts';
 import { createIdentity, type Identity, type IdentityDeps } from './service.ts';
 import * as store from './store.ts';
 
@@ -48,6 +51,8 @@ export interface IdentityModule {
   oidc: OidcProvider;
   /** Where the sign-out button sends a person. */
   signOutTarget: typeof signOutTarget;
+  /** An official by their account id: the name staff records hold, their highest role and their agency. */
+  staffMember(id: string): Promise<{ name: string; role: Role; agencyId: string | null } | undefined>;
 }
 
 export interface IdentityOptions {
@@ -136,7 +141,19 @@ export async function registerIdentity(app: FastifyInstance, ctx: AppContext, op
   });
   registerIdentityAdmin(app, ctx, { identity, oidc, agencies: options.agencies });
   registerGovstackIdentity(app, ctx, oidc);
-  return { identity, oidc, signOutTarget };
+  const order: Role[] = ['platform-admin', 'agency-admin', 'supervisor', 'officer'];
+  return {
+    identity,
+    oidc,
+    signOutTarget,
+    async staffMember(id) {
+      const account = isUuid(id) ? await store.findAccount(ctx.db, id) : undefined;
+      const staff = account ? (await store.rolesOf(ctx.db, account.register_number))[0] : undefined;
+      if (!staff) return undefined;
+      const role = order.find((candidate) => staff.roles.includes(candidate)) ?? 'officer';
+      return { name: staff.name, role, agencyId: staff.agency_id === PLATFORM_AGENCY ? null : staff.agency_id };
+    },
+  };
 }
 
 export { PORTAL_CLIENT_ID } from './portal.ts';
