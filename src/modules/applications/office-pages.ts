@@ -6,6 +6,7 @@ import { isPersonNumber } from '../../kernel/person-number.ts';
 import type { ApplicationsDeps } from './service.ts';
 import { AppError, type FieldError } from '../../kernel/errors.ts';
 import { page } from '../../web/index.ts';
+import { bilingualPurpose } from '../exchange/index.ts';
 import type { Office, OfficeActionInput } from './office.ts';
 import { firstStep } from './apply-pages.ts';
 import { historyOf, peopleOf, personText } from './history.ts';
@@ -60,7 +61,7 @@ export function officePages(app: FastifyInstance, office: Office, submissions: S
     if (errors.length) return showCounter(request, reply, { registerNumber, slug }, errors);
     const services = [...new Set([...(found!.form.facts ?? []).map((fact) => `${codes.instance}/${fact.service}`), `${codes.instance}/${NAME_SERVICE}`])];
     try {
-      const sent = await codes.requestConsentCode(registerNumber, services, `Үйлчилгээний төвөөр өргөдөл: ${found!.service.name.mn} / Application at a service centre: ${found!.service.name.en}`, request.lang);
+      const sent = await codes.requestConsentCode(registerNumber, services, bilingualPurpose({ mn: `Үйлчилгээний төвөөр өргөдөл: ${found!.service.name.mn}`, en: `Application at a service centre: ${found!.service.name.en}` }), request.lang);
       return showCounter(request, reply, { registerNumber, slug, serviceName: found!.service.name[request.lang], sentTo: sent.sentTo });
     } catch (error) {
       if (error instanceof AppError && error.status < 500) return showCounter(request, reply, { registerNumber, slug }, [{ field: 'registerNumber', message: error.code === 'RATE_LIMITED' ? error.text(request.lang) : request.t('applications.operator.noPhone') }]);

@@ -7,6 +7,7 @@ import type { AppContext } from '../../kernel/context.ts';
 import { AppError } from '../../kernel/errors.ts';
 import { isPersonNumber } from '../../kernel/person-number.ts';
 import type { Service } from '../catalog/index.ts';
+import { bilingualPurpose } from '../exchange/index.ts';
 import type { Documents, IssuedDocument } from '../documents/index.ts';
 import { actorSnapshot, type StaffLookup } from './history.ts';
 import { referenceFor, REFERENCES, type ReferenceDefinition } from './references.ts';
@@ -130,7 +131,7 @@ export function createApplications(ctx: AppContext, deps: ApplicationsDeps): App
 
       const number = await store.nextNumber(db, new Date().getFullYear());
       const serviceId = `${deps.instance}/${definition.service}`;
-      const purpose = `Лавлагаа ${number}: ${service.name.mn} / Reference ${number}: ${service.name.en}`;
+      const purpose = bilingualPurpose({ mn: `Лавлагаа ${number}: ${service.name.mn}`, en: `Reference ${number}: ${service.name.en}` });
       const consent = isPersonNumber(subject) ? await deps.grantConsent(subject, [serviceId], purpose) : undefined;
       let data: Record<string, unknown> | undefined;
       try {

@@ -10,6 +10,7 @@ import { formatDate } from '../../kernel/format.ts';
 import type { Lang } from '../../kernel/i18n.ts';
 import { isPersonNumber } from '../../kernel/person-number.ts';
 import type { Service } from '../catalog/index.ts';
+import { bilingualPurpose } from '../exchange/index.ts';
 import { actorSnapshot } from './history.ts';
 import { atPointer, builtinForms, checkAnswers, definitionProblems, fileFields, type FormDefinition } from './forms.ts';
 import { addressText } from './references.ts';
@@ -202,7 +203,7 @@ export function createSubmissions(ctx: AppContext, deps: ApplicationsDeps): Subm
       const facts: { id: string; value: FactValue }[] = [];
       let subjectName = onBehalf ? '' : principal.actingFor?.name ?? principal.name;
       const wanted = found.form.facts ?? [];
-      const purpose = `Өргөдөл: ${found.service.name.mn} / Application: ${found.service.name.en}`;
+      const purpose = bilingualPurpose({ mn: `Өргөдөл: ${found.service.name.mn}`, en: `Application: ${found.service.name.en}` });
       const services = [...new Set([...wanted.map((fact) => `${deps.instance}/${fact.service}`), ...(onBehalf ? [`${deps.instance}/${NAME_SERVICE}`] : [])])];
       if (services.length && isPersonNumber(subject) && options.facts !== false) {
         // One consent covering the services the form reads: given by starting the form, or the code the person read out.

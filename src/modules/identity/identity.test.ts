@@ -318,6 +318,47 @@ describe('national login', () => {
     assert.match(refused.body, /You may not act for this person or organisation/);
   });
 
+  it('reads "my details" once a session under one standing consent, and asks again once it is withdrawn', async () => {
+    await app.exchange.flush();
+    const portalReads = async () => {
+      await app.exchange.flush();
+      return (await app.exchange.accessLog(CITIZEN, 500)).filter((row) => String(row.client).endsWith('/portal') && String(row.purpose).includes('My details'));
+    };
+    const myConsents = async () => (await app.exchange.consentsOf(CITIZEN)).filter((row) => row.purpose.includes('My details'));
+    const before = (await portalReads()).length;
+    const browser = new TestBrowser(app);
+    const signedIn = await signInWithCode(browser, '/en/sign-in/national?returnTo=/en/my');
+    await browser.go('POST', `/en/login/${signedIn.uid}/acting`, { actingFor: 'self' });
+    for (let visit = 0; visit < 3; visit += 1) assert.match((await browser.go('GET', '/en/my')).response.body, /Civil ID number/);
+    await browser.go('GET', '/mn/my');
+    assert.equal((await portalReads()).length, before + 1, 'four visits, one read');
+    const standing = (await myConsents()).filter((row) => !row.withdrawn_at);
+    assert.equal(standing.length, 1, 'one standing consent');
+
+    // The purpose in the page's language, not both at once; each withdraw button says which consent.
+    const english = (await browser.go('GET', '/en/my/data-access')).response.body;
+    assert.match(english, /My details: at my own request/);
+    assert.doesNotMatch(english, /Миний мэдээлэл: өөрийн хүсэлтээр/);
+    assert.match(english, /Withdraw<span class="govuk-visually-hidden">: E-Mongolia Academy, [^<]+, given \d{4}\.\d{2}\.\d{2}<\/span>/);
+    const mongolian = (await browser.go('GET', '/mn/my/data-access')).response.body;
+    assert.match(mongolian, /Миний мэдээлэл: өөрийн хүсэлтээр/);
+    assert.doesNotMatch(mongolian, /My details: at my own request/);
+
+    // Withdrawn: said beside where the button was, and the page no longer reads behind her back.
+    const id = standing[0]!.id;
+    const withdrawn = await browser.request('POST', `/en/my/consents/${id}/withdraw`, {});
+    assert.equal(withdrawn.headers.location, `/en/my/data-access?withdrawn=${id}#consent-${id}`);
+    const after = (await browser.go('GET', String(withdrawn.headers.location))).response.body;
+    assert.match(after, new RegExp(`<li id="consent-${id}"[\\s\\S]*?withdrawn[\\s\\S]*?role="status">Consent withdrawn: E-Mongolia Academy can no longer read your data under it.</p>\\s*</li>`));
+    const asked = (await browser.go('GET', '/en/my')).response.body;
+    assert.match(asked, /You withdrew your consent/);
+    assert.doesNotMatch(asked, /Civil ID number/);
+    assert.equal((await portalReads()).length, before + 1, 'nothing read after the withdrawal');
+    const again = await browser.go('POST', '/en/my/details/consent', {});
+    assert.match(again.response.body, /Civil ID number/);
+    assert.equal((await portalReads()).length, before + 2);
+  });
+
   it('shows open sessions and ends one from another device', async () => {
     const laptopAgent = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0';
     const phoneAgent = 'Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36';

@@ -18,7 +18,10 @@ import type { OidcProvider } from './provider.ts';
 import { displayName, maskMobile, type Identity } from './service.ts';
 import * as store from './store.ts';
 
-export function registerMyPages(app: FastifyInstance, ctx: AppContext, deps: { identity: Identity; oidc: OidcProvider; portal: PortalLogin; exchange: Exchange; readOwnIdCard(registerNumber: string): Promise<Record<string, unknown> | undefined> }): void {
+/** What "my details" has of the person's own record: what was read (none when the register has nothing), or that they withdrew the consent to read it. */
+export type OwnRecord = { state: 'read'; data: Record<string, unknown> | undefined } | { state: 'withdrawn' };
+
+export function registerMyPages(app: FastifyInstance, ctx: AppContext, deps: { identity: Identity; oidc: OidcProvider; portal: PortalLogin; exchange: Exchange; readOwnIdCard(registerNumber: string, session: string, options: { ask: boolean }): Promise<OwnRecord> }): void {
   const { identity, oidc, portal, exchange } = deps;
   const citizen = { preHandler: requireRole('citizen') };
 
@@ -35,10 +38,11 @@ export function registerMyPages(app: FastifyInstance, ctx: AppContext, deps: { i
     const representations = person ? await identity.representations(person) : [];
     const staff = await store.rolesOf(ctx.db, registerNumber);
     // What the population register holds, read through the exchange like any other read (and so listed on "who looked at my data").
-    const idCard = person ? await deps.readOwnIdCard(registerNumber).catch((error: unknown) => {
+    const own = person ? await deps.readOwnIdCard(registerNumber, request.principal?.sessionId ?? request.principal?.id ?? registerNumber, { ask: false }).catch((error: unknown): OwnRecord => {
       request.log.warn({ err: error }, 'own ID card read failed');
-      return undefined;
+      return { state: 'read', data: undefined };
     }) : undefined;
+    const idCard = own?.state === 'read' ? own.data : undefined;
     // For a foreign resident the record read is their residence permit rather than an ID card.
     const foreign = isForeignRegisterNumber(registerNumber);
     const today = new Date().toISOString().slice(0, 10);
@@ -48,10 +52,18 @@ export function registerMyPages(app: FastifyInstance, ctx: AppContext, deps: { i
       residencePermit: idCard && foreign ? { ...idCard, address: formatAddress(idCard.address, request.lang), expired: String((idCard.permit as { validUntil?: string } | null)?.validUntil ?? '') < today } : null,
       person: person ? { ...person, name: displayName(person), mobile: person.mobile ? maskMobile(person.mobile) : null } : null,
       registerNumber,
+      consentWithdrawn: own?.state === 'withdrawn',
       representations,
       staff,
       history: await store.loginHistory(ctx.db, registerNumber, 10),
     }, { title: request.t('identity.my.title') });
+  });
+
+  // After withdrawing the consent, the person asks again for the page to read their record.
+  page(app, 'POST', '/my/details/consent', citizen, async (request, reply) => {
+    const registerNumber = actorNumber(request);
+    await deps.readOwnIdCard(registerNumber, request.principal?.sessionId ?? request.principal?.id ?? registerNumber, { ask: true });
+    return reply.redirect(`/${request.lang}/my`, 303);
   });
 
   const sessionsPage = async (request: FastifyRequest, reply: Parameters<Parameters<typeof page>[4]>[1], status = 200) => {
