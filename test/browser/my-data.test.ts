@@ -9,6 +9,8 @@ import type { Browser, Page } from 'playwright-core';
 import { seedPeople } from '../../src/modules/exchange/test-fixtures.ts';
 import { DEMO_CITIZEN } from '../../src/modules/registries/index.ts';
 import { formatAddress } from '../../src/kernel/address.ts';
+import { SESSION_COOKIE, encodeSession } from '../../src/kernel/auth.ts';
+import { DEV_PERSONAS } from '../../src/web/dev-sign-in.ts';
 import { freePort, testApp, type TestApp } from '../helpers.ts';
 import { PHONE, browserSkipReason, journeyChecks, launch } from './browser.ts';
 
@@ -135,6 +137,26 @@ describe('what a person reads about herself, in a browser', { skip }, () => {
     assert.match(await main(), /Миний мэдээлэл: өөрийн хүсэлтээр/);
     assert.doesNotMatch(await main(), /My details: at my own request/);
     await checks.accessible(page, 'who looked at my data, in Mongolian');
+    await context.close();
+  });
+
+  it('keeps an answer typed but not sent when she switches language (JavaScript on)', async () => {
+    const context = await checks.context(true);
+    await context.addCookies([{ name: SESSION_COOKIE, value: encodeSession(app.config.sessionSecret, DEV_PERSONAS.find((persona) => persona.id === 'dev-citizen')!), url: base }]);
+    const page = await context.newPage();
+    await page.goto(`${base}/en/my`);
+    await page.getByRole('link', { name: 'Apply online' }).first().click();
+    await page.getByRole('link', { name: /driving licence/i }).first().click();
+    await page.getByRole('button', { name: 'Agree and start' }).click();
+    await page.getByRole('link', { name: 'Your current licence number' }).click();
+    await page.getByLabel('Your current licence number').fill('AB654321');
+    await page.getByRole('link', { name: 'Монгол' }).click();
+    await page.waitForURL(/\/mn\/apply\//);
+    assert.equal(await page.locator('input[name="licenceNumber"]').inputValue(), 'AB654321', 'the typed answer survives the switch');
+    await checks.accessible(page, 'a question, after switching language');
+    // Only once: coming back later shows what was saved, not a stale copy.
+    await page.reload();
+    assert.equal(await page.locator('input[name="licenceNumber"]').inputValue(), '');
     await context.close();
   });
 });

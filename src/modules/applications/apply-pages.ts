@@ -110,6 +110,8 @@ export function applyPages(app: FastifyInstance, submissions: Submissions): void
       steps: form.pages.map((formPage) => formPage.title[lang]),
       signedIn: Boolean(principal?.roles.includes('citizen') && principal.registerNumber),
       forWhom: principal?.registerNumber ? `${principal.actingFor?.name ?? principal.name} (${principal.registerNumber})` : '',
+      // "On behalf of" only when she acts for someone else; applying for herself names her as the applicant.
+      actingForOther: Boolean(principal?.actingFor),
       returnTo: `/${lang}/apply/${slug}`,
     }, { title: service.name[lang] });
   };

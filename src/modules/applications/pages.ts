@@ -55,6 +55,8 @@ export function applicationPages(app: FastifyInstance, applications: Application
       signedIn: Boolean(principal?.roles.includes('citizen') && principal.registerNumber),
       official: Boolean(principal && !principal.roles.includes('citizen')),
       forWhom: principal?.registerNumber ? `${principal.actingFor?.name ?? principal.name} (${principal.registerNumber})` : '',
+      // "On behalf of" only when she acts for someone else; applying for herself names her as the applicant.
+      actingForOther: Boolean(principal?.actingFor),
       submissionId: randomUUID(),
       returnTo: `/${lang}/references/${found.definition.slug}`,
     }, { title: found.service.name[lang], errors, status: errors.length ? 400 : 200 });
