@@ -19,7 +19,7 @@ import { LruCache } from './kernel/lru.ts';
 import { isForeignRegisterNumber } from './kernel/person-number.ts';
 import { createMetrics } from './kernel/metrics.ts';
 import { migrate, type MigrationSource } from './kernel/migrations.ts';
-import { applicationsManifest, referenceFor, registerApplications, type ApplicationsModule } from './modules/applications/index.ts';
+import { actorSnapshot, applicationsManifest, referenceFor, registerApplications, type ApplicationsModule } from './modules/applications/index.ts';
 import { catalogManifest, registerCatalog, type Catalog, type OnlineStart } from './modules/catalog/index.ts';
 import { documentsManifest, registerDocuments, type Documents } from './modules/documents/index.ts';
 import { ExchangeClient, PLATFORM_MEMBER, PORTAL_SUBSYSTEM, createExchangeService, injectTransport, exchangeManifest, registerExchange, type ConsentCodeDelivery, type Exchange } from './modules/exchange/index.ts';
@@ -29,6 +29,7 @@ import { messagingManifest, registerMessaging, type Messaging } from './modules/
 import { paymentsManifest, registerPayments, type Payments } from './modules/payments/index.ts';
 import { publishRegistryServices, registerRegistries, registriesManifest, type Registries } from './modules/registries/index.ts';
 import { buildAssets } from './web/assets.ts';
+import { DEV_PERSONAS } from './web/dev-sign-in.ts';
 import { registerWeb } from './web/index.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -310,6 +311,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     },
     messaging,
     mobileOf: (registerNumber) => delivery.mobileOf(registerNumber),
+    // Officials by id: national-login staff from their records, development personas by their own names.
+    async staffMember(id) {
+      const persona = config.devLogin ? DEV_PERSONAS.find((candidate) => candidate.id === id) : undefined;
+      return persona ? actorSnapshot(persona) : identity.staffMember(id);
+    },
     // At a service centre the person reads out a code sent to their phone: the portal asks for it.
     requestConsentCode: (subject, services, purpose, lang) => exchange.requestConsentCode(portalSubsystem, { subject, services, purpose }, delivery, lang),
     redeemConsentCode: (subject, code) => exchange.redeemConsentCode(portalSubsystem, subject, code),

@@ -245,7 +245,7 @@ export const errorCatalogue = {
   REFERENCE_NOT_FOUND: { status: 404, mn: '"{slug}" лавлагааг цахимаар авах боломжгүй байна.', en: 'The reference "{slug}" cannot be requested online.' },
   REFERENCE_CONSENT_REQUIRED: { status: 400, mn: 'Лавлагаа авахын тулд мэдээллээ авахыг зөвшөөрч буйгаа тэмдэглэнэ үү.', en: 'Tick the box to agree that your data may be fetched for this reference.' },
   REFERENCE_WRONG_AUDIENCE: { status: 403, mn: 'Энэ лавлагааг {who} авна. Та өөр нэрийн өмнөөс нэвтэрнэ үү.', en: 'This reference is for {who}. Sign in on their behalf to get it.' },
-  REFERENCE_SOURCE_UNAVAILABLE: { status: 503, mn: '{agency}-ын бүртгэлээс мэдээлэл авч чадсангүй. Юу ч хадгалагдаагүй; хэсэг хугацааны дараа дахин оролдоно уу.', en: 'The register of {agency} could not be reached. Nothing was kept; try again in a little while.' },
+  REFERENCE_SOURCE_UNAVAILABLE: { status: 503, mn: 'Бүртгэл хөтлөгч байгууллагаас ({agency}) мэдээлэл авч чадсангүй. Юу ч хадгалагдаагүй; хэсэг хугацааны дараа дахин оролдоно уу.', en: 'The register of {agency} could not be reached. Nothing was kept; try again in a little while.' },
   APPLICATION_NOT_FOUND: { status: 404, mn: '"{slug}" үйлчилгээнд цахимаар өргөдөл гаргах боломжгүй байна.', en: 'The service "{slug}" does not take applications online.' },
   APPLICATION_FORM_INVALID: { status: 400, mn: 'Маягтын тодорхойлолт буруу: {detail}', en: 'The form definition is not valid: {detail}' },
   APPLICATION_ANSWERS_INVALID: { status: 400, mn: 'Өргөдлийн зарим хариулт дутуу эсвэл буруу байна.', en: 'Some answers are missing or not valid.' },

@@ -89,3 +89,29 @@ export function sortKey(text: string): string {
   }
   return out;
 }
+
+/** Mongolian Cyrillic letters as the Latin letters ordinary English text spells them with. */
+export const CYRILLIC_LATIN: Readonly<Record<string, string>> = {
+  а: 'a', б: 'b', в: 'v', г: 'g', д: 'd', е: 'ye', ё: 'yo', ж: 'j', з: 'z', и: 'i', й: 'i', к: 'k', л: 'l', м: 'm',
+  н: 'n', о: 'o', п: 'p', р: 'r', с: 's', т: 't', у: 'u', ф: 'f', х: 'kh', ц: 'ts', ч: 'ch', ш: 'sh', щ: 'sh',
+  ъ: 'i', ы: 'y', ь: 'i', э: 'e', ю: 'yu', я: 'ya',
+};
+
+/** Everyday English spelling of a place or street: Өлгий → Ölgii, Хөвсгөл → Khövsgöl. */
+export function romanize(text: string): string {
+  const table: Record<string, string> = { ...CYRILLIC_LATIN, ө: 'ö', ү: 'ü' };
+  let out = '';
+  let startOfWord = true;
+  for (const char of text) {
+    const lower = char.toLowerCase();
+    const mapped = table[lower];
+    if (mapped === undefined) {
+      out += char;
+      startOfWord = !/\p{L}/u.test(char);
+      continue;
+    }
+    out += startOfWord ? mapped.charAt(0).toUpperCase() + mapped.slice(1) : mapped;
+    startOfWord = false;
+  }
+  return out;
+}

@@ -43,6 +43,12 @@ describe('applications', () => {
   });
   after(async () => app.close());
 
+  /** The SMS sent about a request, oldest first. */
+  async function smsAbout(number: string): Promise<string[]> {
+    const { rows } = await app.ctx.db.query<{ body: string }>(`SELECT body FROM messaging.outbox WHERE channel = 'sms' AND purpose = 'applications.status' AND body LIKE $1 ORDER BY created_at, id`, [`%${number}%`]);
+    return rows.map((row) => row.body);
+  }
+
   /** Fills in the driving licence form through its pages; returns the check page's address. */
   async function fillDrivingLicence(): Promise<string> {
     const begun = await app.as('dev-citizen', { method: 'POST', url: '/en/apply/driving-licence-replacement', ...form({}, app.csrf) });
@@ -168,7 +174,37 @@ describe('applications', () => {
     assert.deepEqual([...new Set(statuses)], ['SUBMITTED', 'PROCESSING', 'FILE_REQUESTED', 'GRANTED']);
     const inbox = await app.messaging.inbox.list(CITIZEN);
     for (const status of ['Илгээсэн', 'Шийдвэрлэж байна', 'Баримт нэмж хүссэн', 'Олгосон']) assert.ok(inbox.some((message) => JSON.stringify(message).includes(status) && JSON.stringify(message).includes(number)), `a message says ${status}`);
+    // She applied in English: every SMS about it is in English, and the in-app copy has each language's own words.
+    const sms = await smsAbout(number);
+    assert.ok(sms.length >= 4, `${sms.length} SMS`);
+    for (const body of sms) assert.match(body, /^Urtuu: request UR-\d{4}-\d+ \([^)]*licence[^)]*\) is now: [A-Z][a-z]/, body);
+    assert.ok(sms.some((body) => body.endsWith('is now: Granted.')));
+    const grantedMessage = inbox.find((message) => message.title.en === `${number}: Granted`);
+    assert.ok(grantedMessage, 'an English title with the English status');
+    assert.equal(grantedMessage.title.mn, `${number}: Олгосон`);
+    assert.doesNotMatch(grantedMessage.body.en, /[А-Яа-яӨөҮү]/, grantedMessage.body.en);
+    assert.equal(grantedMessage.link, `/my/requests/${number}`, 'a link the inbox opens in either language');
+    // The history in words: each thing once, who did it (the person as "you", officials by name, role and agency), never an id.
+    const history = (await app.as('dev-citizen', { method: 'GET', url: `/en/my/requests/${number}` })).body;
+    const lines = [...history.matchAll(/<li><strong>([^<]+)<\/strong><br><span class="govuk-body-s"><time[^>]*>[^<]+<\/time> · By ([^<]+)<\/span>/g)].map((match) => `${match[1]} | ${match[2]}`).reverse();
+    const agency = (await app.catalog.findService('driving-licence-replacement'))!.agency.name.en;
+    assert.deepEqual(lines, [
+      'Application sent | you',
+      'Fee invoice issued | you',
+      'Fee paid | The payment service',
+      `Processing started | Б.Тулга, officer, ${agency}`,
+      `A document was asked for | Б.Тулга, officer, ${agency}`,
+      'Document sent | you',
+      `Processing started | Б.Тулга, officer, ${agency}`,
+      `Granted | Б.Тулга, officer, ${agency}`,
+    ]);
+    assert.ok(!history.includes(MRT_OFFICER.id), 'no internal id');
+    assert.match(history, /Collect at the Bayangol centre/);
     const files = (await app.as(MRT_OFFICER, { method: 'GET', url: `/en/office/requests/${number}` })).body;
+    assert.match(files, /Handled by\s*<\/dt>\s*<dd class="govuk-summary-list__value">\s*You\s*</);
+    assert.ok(!files.includes(`>${MRT_OFFICER.id}<`) && !files.includes(`· ${MRT_OFFICER.id}`), 'the office names people too');
+    const seenByColleague = (await app.as(MRT_OFFICER_2, { method: 'GET', url: `/en/office/requests/${number}` })).body;
+    assert.match(seenByColleague, /Handled by\s*<\/dt>\s*<dd class="govuk-summary-list__value">\s*Б.Тулга, officer, /);
     const fileId = /\/files\/([0-9a-f-]{36})/.exec(files)?.[1];
     const download = await app.as(MRT_OFFICER, { method: 'GET', url: `/en/office/requests/${number}/files/${fileId}` });
     assert.equal(download.statusCode, 200);
@@ -218,6 +254,9 @@ describe('applications', () => {
     const supervisor = (action: string, text = '') => app.as('dev-gasr-supervisor', { method: 'POST', url: `/api/v1/office/requests/${number}/actions`, payload: { action, ...(text ? { text } : {}) } });
     assert.equal((await supervisor('start')).statusCode, 200);
     assert.equal((await supervisor('request-edit', 'The name is taken: choose another')).json().status, 'EDIT');
+    // Sent without asking for English: the messages are in Mongolian.
+    const sms = await smsAbout(number);
+    assert.ok(sms.length >= 3 && sms.every((body) => body.includes('хүсэлтийн төлөв')), sms.join('\n'));
     const edit = await app.as('dev-citizen', { method: 'GET', url: `/en/my/requests/${number}/edit` });
     assert.match(edit.body, /The name is taken/);
     const bad = await app.as('dev-citizen', { method: 'POST', url: `/en/my/requests/${number}/edit`, ...form({ proposedName: '', legalForm: 'llc', activity: 'Аялал жуулчлал' }, app.csrf) });

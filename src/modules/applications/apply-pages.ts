@@ -9,7 +9,7 @@ import { boundaryOf, parseMultipart, type MultipartFile } from '../../kernel/mul
 import { page } from '../../web/index.ts';
 import { answerText, checkAnswers, type FormDefinition, type FormField } from './forms.ts';
 import { applicant, citizen } from './routes.ts';
-import { latestAnswers, type ServiceRequest } from './schema.ts';
+import { factText, latestAnswers, type FactValue, type ServiceRequest } from './schema.ts';
 import type { Draft, Submissions } from './submissions.ts';
 
 const LIST_VIEW = 'modules/applications/views/apply-list.njk';
@@ -76,8 +76,8 @@ export function answerRows(definition: FormDefinition, answers: Record<string, u
   }));
 }
 
-export function factRows(definition: FormDefinition, facts: { id: string; value: string }[], lang: Lang) {
-  return (definition.facts ?? []).map((fact) => ({ key: { text: fact.label[lang] }, value: { text: facts.find((item) => item.id === fact.id)?.value ?? '—' } }));
+export function factRows(definition: FormDefinition, facts: { id: string; value: FactValue }[], lang: Lang) {
+  return (definition.facts ?? []).map((fact) => ({ key: { text: fact.label[lang] }, value: { text: factText(facts.find((item) => item.id === fact.id)?.value, lang) ?? '—' } }));
 }
 
 /** A part of a form: done (answered and valid), optional (nothing required, nothing given) or still to do. */
@@ -110,6 +110,8 @@ export function applyPages(app: FastifyInstance, submissions: Submissions): void
       steps: form.pages.map((formPage) => formPage.title[lang]),
       signedIn: Boolean(principal?.roles.includes('citizen') && principal.registerNumber),
       forWhom: principal?.registerNumber ? `${principal.actingFor?.name ?? principal.name} (${principal.registerNumber})` : '',
+      // "On behalf of" only when she acts for someone else; applying for herself names her as the applicant.
+      actingForOther: Boolean(principal?.actingFor),
       returnTo: `/${lang}/apply/${slug}`,
     }, { title: service.name[lang] });
   };

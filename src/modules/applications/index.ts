@@ -16,7 +16,7 @@ import { registerGovstackRegistration } from './govstack-registration.ts';
 import { officePages } from './office-pages.ts';
 import { applicationPages } from './pages.ts';
 import { applicationRoutes } from './routes.ts';
-import type { ServiceRequest } from './schema.ts';
+import { requestLang, type ServiceRequest } from './schema.ts';
 import { createApplications, type Applications, type ApplicationsDeps } from './service.ts';
 import { createSubmissions, type Submissions } from './submissions.ts';
 
@@ -56,18 +56,19 @@ export async function registerApplications(app: FastifyInstance, ctx: AppContext
   const deps: ApplicationsDeps = {
     ...options,
     async notifyStatus(request: ServiceRequest) {
-      // The person's language is not recorded yet: Mongolian, the default.
-      const lang = 'mn';
-      const t = ctx.i18n.translator(lang);
+      // In the language the person applied in; the in-app copy carries both, each with its own names.
+      const lang = requestLang(request);
+      const status = { mn: ctx.i18n.t('mn', `applications.status.${request.status}`), en: ctx.i18n.t('en', `applications.status.${request.status}`) };
       const service = await options.service(request.serviceSlug);
       const mobile = await options.mobileOf(request.subject);
       await options.messaging.notify({
         template: STATUS_TEMPLATE.id,
-        params: { number: request.number, service: service?.name[lang] ?? request.serviceSlug, status: t(`applications.status.${request.status}`) },
+        params: { number: request.number, service: service?.name ?? request.serviceSlug, status },
         recipient: { registerNumber: request.subject, ...(mobile ? { mobile } : {}), lang },
         channels: mobile ? ['sms', 'inApp'] : ['inApp'],
         purpose: 'applications.status',
-        link: `/${lang}/my/requests/${request.number}`,
+        // Without the language: the inbox opens it in the language the person reads it in.
+        link: `/my/requests/${request.number}`,
       });
     },
   };
@@ -75,7 +76,7 @@ export async function registerApplications(app: FastifyInstance, ctx: AppContext
   const submissions = createSubmissions(ctx, deps);
   const office = createOffice(ctx, deps, submissions, options.documents);
   applicationRoutes(app, applications, ctx.config.baseUrl);
-  applicationPages(app, applications, submissions);
+  applicationPages(app, applications, submissions, deps.staffMember);
   applyPages(app, submissions);
   officePages(app, office, submissions, deps);
   formAdminPages(app, submissions);
@@ -88,4 +89,5 @@ export type { Applications, ApplicationsDeps, AvailableReference, FeeCollector, 
 export type { Office } from './office.ts';
 export type { Submissions } from './submissions.ts';
 export { REFERENCES, referenceFor, type ReferenceDefinition } from './references.ts';
+export { actorSnapshot, type ActorSnapshot, type StaffLookup } from './history.ts';
 export type { RequestStatus, ServiceRequest } from './schema.ts';

@@ -6,8 +6,10 @@ import { isPersonNumber } from '../../kernel/person-number.ts';
 import type { ApplicationsDeps } from './service.ts';
 import { AppError, type FieldError } from '../../kernel/errors.ts';
 import { page } from '../../web/index.ts';
+import { bilingualPurpose } from '../exchange/index.ts';
 import type { Office, OfficeActionInput } from './office.ts';
 import { firstStep } from './apply-pages.ts';
+import { historyOf, peopleOf, personText } from './history.ts';
 import { applicationView, sendAttachment } from './pages.ts';
 import { REQUEST_STATUSES, type RequestStatus, type ServiceRequest } from './schema.ts';
 import type { Submissions } from './submissions.ts';
@@ -23,6 +25,7 @@ export interface CounterCodes {
   redeemConsentCode: ApplicationsDeps['redeemConsentCode'];
   /** The exchange instance, e.g. "MN". */
   instance: string;
+  staffMember: ApplicationsDeps['staffMember'];
 }
 
 const ON_BEHALF_VIEW = 'modules/applications/views/on-behalf.njk';
@@ -58,7 +61,7 @@ export function officePages(app: FastifyInstance, office: Office, submissions: S
     if (errors.length) return showCounter(request, reply, { registerNumber, slug }, errors);
     const services = [...new Set([...(found!.form.facts ?? []).map((fact) => `${codes.instance}/${fact.service}`), `${codes.instance}/${NAME_SERVICE}`])];
     try {
-      const sent = await codes.requestConsentCode(registerNumber, services, `Үйлчилгээний төвөөр өргөдөл: ${found!.service.name.mn} / Application at a service centre: ${found!.service.name.en}`, request.lang);
+      const sent = await codes.requestConsentCode(registerNumber, services, bilingualPurpose({ mn: `Үйлчилгээний төвөөр өргөдөл: ${found!.service.name.mn}`, en: `Application at a service centre: ${found!.service.name.en}` }), request.lang);
       return showCounter(request, reply, { registerNumber, slug, serviceName: found!.service.name[request.lang], sentTo: sent.sentTo });
     } catch (error) {
       if (error instanceof AppError && error.status < 500) return showCounter(request, reply, { registerNumber, slug }, [{ field: 'registerNumber', message: error.code === 'RATE_LIMITED' ? error.text(request.lang) : request.t('applications.operator.noPhone') }]);
@@ -94,6 +97,12 @@ export function officePages(app: FastifyInstance, office: Office, submissions: S
     const names = new Map<string, string>();
     for (const slug of new Set(result.items.map((item) => item.serviceSlug))) names.set(slug, (await codes.service(slug))?.name[request.lang] ?? slug);
     const now = Date.now();
+    // A queue page has a few handlers at most: each is looked up once.
+    const handlers = new Map<string, Promise<string>>();
+    const handlerName = (id: string) => {
+      if (!handlers.has(id)) handlers.set(id, id === principal.id ? Promise.resolve(request.t('applications.history.youHandle')) : codes.staffMember(id).then((who) => (who ? who.name : request.t('applications.history.anOfficial'))));
+      return handlers.get(id)!;
+    };
     return reply.page(QUEUE_VIEW, {
       agency,
       status,
@@ -103,7 +112,12 @@ export function officePages(app: FastifyInstance, office: Office, submissions: S
       total: result.total,
       page: pageNumber,
       pages: Math.max(1, Math.ceil(result.total / 50)),
-      items: result.items.map((item) => ({ ...item, name: names.get(item.serviceSlug) ?? item.serviceSlug, late: item.dueAt !== null && Date.parse(item.dueAt) < now })),
+      items: await Promise.all(result.items.map(async (item) => ({
+        ...item,
+        name: names.get(item.serviceSlug) ?? item.serviceSlug,
+        late: item.dueAt !== null && Date.parse(item.dueAt) < now,
+        handler: item.assignedTo ? await handlerName(item.assignedTo) : undefined,
+      }))),
     }, { title: request.t('applications.office.title') });
   });
 
@@ -113,6 +127,7 @@ export function officePages(app: FastifyInstance, office: Office, submissions: S
     const principal = request.principal!;
     const lang = request.lang;
     const service = await submissions.form(found.serviceSlug).catch(() => undefined);
+    const agencyName = (id: string) => (id === found.agencyId ? service?.service.agency.name[lang] : undefined);
     const supervisor = principal.roles.includes('platform-admin') || principal.roles.includes('supervisor') || principal.roles.includes('agency-admin');
     const actions = (ALLOWED[found.status] as readonly string[]).filter((action): action is OfficeAction => (OFFICE_ACTIONS as readonly string[]).includes(action))
       .filter((action) => (action === 'assign' ? supervisor : action === 'take' ? found.assignedTo !== principal.id : true));
@@ -120,7 +135,8 @@ export function officePages(app: FastifyInstance, office: Office, submissions: S
       request: found,
       name: service?.service.name[lang] ?? found.serviceSlug,
       application: await applicationView(found, submissions, lang, request.t),
-      history: found.actions.slice().reverse(),
+      history: (await historyOf(found, principal, request.t, agencyName, codes.staffMember)).reverse(),
+      assignedTo: found.assignedTo ? (found.assignedTo === principal.id ? request.t('applications.history.youHandle') : personText(await peopleOf(found, codes.staffMember)(found.assignedTo), request.t, agencyName)) : undefined,
       actions,
       late: found.dueAt !== null && Date.parse(found.dueAt) < Date.now(),
       mine: found.assignedTo === principal.id,

@@ -9,10 +9,11 @@ import { page } from '../../web/index.ts';
 import { groupedId } from '../documents/index.ts';
 import { citizen } from './routes.ts';
 import type { Applications, AvailableReference } from './service.ts';
-import { latestAnswers, firstDetail, type ServiceRequest } from './schema.ts';
+import { latestAnswers, firstDetail, type FactValue, type ServiceRequest } from './schema.ts';
 import type { Submissions } from './submissions.ts';
 import { answerRows, factRows } from './apply-pages.ts';
 import type { Lang } from '../../kernel/i18n.ts';
+import { historyOf, type StaffLookup } from './history.ts';
 
 const LIST_VIEW = 'modules/applications/views/references.njk';
 const REFERENCE_VIEW = 'modules/applications/views/reference.njk';
@@ -31,7 +32,7 @@ const STATUS_TAG: Record<string, string> = {
   COMPLETED: 'govuk-tag--green', GRANTED: 'govuk-tag--green', REJECTED: 'govuk-tag--red', EXPIRED: 'govuk-tag--grey',
 };
 
-export function applicationPages(app: FastifyInstance, applications: Applications, submissions: Submissions): void {
+export function applicationPages(app: FastifyInstance, applications: Applications, submissions: Submissions, staffMember: StaffLookup): void {
   page(app, 'GET', '/references', {}, async (request, reply) => {
     const lang = request.lang;
     const groups = new Map<string, { agency: string; items: { slug: string; name: string; summary: string }[] }>();
@@ -54,6 +55,8 @@ export function applicationPages(app: FastifyInstance, applications: Application
       signedIn: Boolean(principal?.roles.includes('citizen') && principal.registerNumber),
       official: Boolean(principal && !principal.roles.includes('citizen')),
       forWhom: principal?.registerNumber ? `${principal.actingFor?.name ?? principal.name} (${principal.registerNumber})` : '',
+      // "On behalf of" only when she acts for someone else; applying for herself names her as the applicant.
+      actingForOther: Boolean(principal?.actingFor),
       submissionId: randomUUID(),
       returnTo: `/${lang}/references/${found.definition.slug}`,
     }, { title: found.service.name[lang], errors, status: errors.length ? 400 : 200 });
@@ -70,6 +73,7 @@ export function applicationPages(app: FastifyInstance, applications: Application
     const outcome = await applications.requestReference(found.definition.slug, principal, {
       channel: 'portal',
       requestId: request.id,
+      lang: request.lang,
       ...(typeof body.submissionId === 'string' ? { submissionId: body.submissionId } : {}),
     });
     return reply.redirect(`/${request.lang}/my/requests/${outcome.request.number}`, 303);
@@ -101,7 +105,7 @@ export function applicationPages(app: FastifyInstance, applications: Application
       agency: service?.agency.name[lang] ?? found.agencyId,
       tag: STATUS_TAG[found.status],
       document: documentId ? { id: documentId, number: groupedId(documentId) } : undefined,
-      history: found.actions.slice().reverse().map((action) => ({ ...action, tag: STATUS_TAG[action.status], note: actionNote(action.details) })),
+      history: (await historyOf(found, principal, request.t, (id) => (id === found.agencyId ? service?.agency.name[lang] : undefined), staffMember)).reverse(),
       application,
       fileError: (request.query as { error?: string }).error === 'file' ? request.t('applications.request.fileError') : undefined,
     }, { title: `${found.number}: ${service?.name[lang] ?? found.serviceSlug}`, ...((request.query as { error?: string }).error === 'file' ? { errors: [{ field: 'file', message: request.t('applications.request.fileError') }], status: 400 } : {}) });
@@ -115,17 +119,11 @@ export function applicationPages(app: FastifyInstance, applications: Application
   });
 }
 
-/** A person-readable line for what an action carried: the officer's message or reason. */
-function actionNote(details: Record<string, unknown>): string | undefined {
-  for (const key of ['message', 'reason', 'note']) if (typeof details[key] === 'string' && details[key]) return details[key] as string;
-  return undefined;
-}
-
 /** What the request page shows of an application: answers, facts, files, the fee, what is asked. */
 export async function applicationView(found: ServiceRequest, submissions: Submissions, lang: Lang, t: (key: string, params?: Record<string, string>) => string) {
   const definition = await submissions.formOf(found);
   const answers = latestAnswers(found);
-  const facts = (found.actions[0]?.details.facts ?? []) as { id: string; value: string }[];
+  const facts = (found.actions[0]?.details.facts ?? []) as { id: string; value: FactValue }[];
   const files = await submissions.attachments(found.id);
   const invoice = firstDetail(found, 'invoice');
   const asked = found.status === 'FILE_REQUESTED' || found.status === 'EDIT' ? found.actions.findLast((action) => action.status === found.status)?.details.message : undefined;

@@ -136,6 +136,7 @@ describe('references', () => {
       documents: app.documents,
       fees: { invoice: async () => ({ id: 'none' }), refund: async () => undefined, isPaid: async () => true },
       notifyStatus: async () => undefined,
+      staffMember: async () => undefined,
       requestConsentCode: async () => ({ sentTo: '' }),
       redeemConsentCode: async () => ({ refusal: 'codeInvalid' as const }),
     });

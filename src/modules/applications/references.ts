@@ -2,6 +2,7 @@
 // service of the registry that holds the data, what will be fetched (shown before consent), and
 // how the registry's answer reads as a bilingual document. The registry's answer is shaped here and
 // nowhere else; no reference reads another module's tables.
+import { formatAddress } from '../../kernel/address.ts';
 import { formatDate, formatMnt, formatNumber } from '../../kernel/format.ts';
 import type { Bilingual, DocumentSection, Text } from '../documents/index.ts';
 
@@ -33,11 +34,9 @@ const SEX: Record<string, Bilingual> = { male: b('Эрэгтэй', 'Male'), fema
 const sex = (value: unknown): Text => SEX[str(value)] ?? str(value);
 const yesNo = (value: boolean): Bilingual => (value ? b('Тийм', 'Yes') : b('Үгүй', 'No'));
 
-/** An address as one line, the way it is written: aimag or city, soum or district, bag or khoroo, street, building, door. */
-export function addressLine(value: unknown): string {
-  const address = (value ?? {}) as Data;
-  const parts = [address.aimagCityName, address.soumDistrictName, address.bagKhorooName, address.street, address.building ? `${str(address.building)}-р байр` : undefined, address.apartment ? `${str(address.apartment)} тоот` : undefined, address.detail];
-  return parts.filter((part) => part !== undefined && part !== null && part !== '').map(str).join(', ');
+/** An address as one line in each language, the way the kernel writes addresses (aimag/soum/bag, district/khoroo). */
+export function addressText(value: unknown): Bilingual {
+  return b(formatAddress(value, 'mn'), formatAddress(value, 'en'));
 }
 
 function fullName(data: Data): string {
@@ -106,10 +105,10 @@ export const REFERENCES: ReferenceDefinition[] = [
       { label: b('Иргэний бүртгэлийн дугаар', 'Civil registration number'), value: str(data.civilId) },
       { label: b('Хүйс', 'Sex'), value: sex(data.sex) },
       { label: b('Төрсөн огноо', 'Date of birth'), value: date(data.birthDate) },
-      { label: b('Төрсөн газар', 'Place of birth'), value: addressLine(data.birthPlace) },
+      { label: b('Төрсөн газар', 'Place of birth'), value: addressText(data.birthPlace) },
       { label: b('Яс үндэс', 'Ethnicity'), value: str(data.nationality) },
       { label: b('Иргэншил', 'Citizenship'), value: str(data.citizenship) },
-      { label: b('Оршин суугаа хаяг', 'Registered address'), value: addressLine(data.address) },
+      { label: b('Оршин суугаа хаяг', 'Registered address'), value: addressText(data.address) },
     ] }]),
   },
   {
@@ -123,7 +122,7 @@ export const REFERENCES: ReferenceDefinition[] = [
     render: (data) => {
       if (!data) return [{ note: NO_RECORD }];
       const current = list(data.history).at(-1);
-      return [{ rows: [...nameRows(data), { label: b('Оршин суугаа хаяг', 'Registered address'), value: addressLine(data.address) }, { label: b('Бүртгүүлсэн огноо', 'Registered there since'), value: date(current?.from) }] }];
+      return [{ rows: [...nameRows(data), { label: b('Оршин суугаа хаяг', 'Registered address'), value: addressText(data.address) }, { label: b('Бүртгүүлсэн огноо', 'Registered there since'), value: date(current?.from) }] }];
     },
   },
   {
@@ -131,14 +130,14 @@ export const REFERENCES: ReferenceDefinition[] = [
     fields: [...PERSON_FIELDS, b('Одоогийн болон өмнөх бүх хаяг, хугацаа', 'Every address you were registered at, and when')],
     render: (data) => (!data ? [{ note: NO_RECORD }] : [
       { rows: nameRows(data) },
-      { heading: b('Бүртгэлтэй байсан хаягууд', 'Registered addresses'), table: { columns: [b('Хаяг', 'Address'), b('Эхэлсэн', 'From'), b('Дууссан', 'To')], rows: list(data.history).slice().reverse().map((row) => [addressLine(row.address), date(row.from), row.to ? date(row.to) : b('Одоог хүртэл', 'Now')]) } },
+      { heading: b('Бүртгэлтэй байсан хаягууд', 'Registered addresses'), table: { columns: [b('Хаяг', 'Address'), b('Эхэлсэн', 'From'), b('Дууссан', 'To')], rows: list(data.history).slice().reverse().map((row) => [addressText(row.address), date(row.from), row.to ? date(row.to) : b('Одоог хүртэл', 'Now')]) } },
     ]),
   },
   {
     slug: 'birth-certificate-reference', service: `${GASR_POPULATION}/birth`, audience: 'person',
     fields: [...PERSON_FIELDS, b('Төрсөн огноо, газар, хүйс; эцэг, эхийн нэр, регистрийн дугаар', 'Date and place of birth, sex; your parents’ names and register numbers')],
     render: (data) => (!data ? [{ note: NO_RECORD }] : [
-      { rows: [...nameRows(data), { label: b('Хүйс', 'Sex'), value: sex(data.sex) }, { label: b('Төрсөн огноо', 'Date of birth'), value: date(data.birthDate) }, { label: b('Төрсөн газар', 'Place of birth'), value: addressLine(data.birthPlace) }] },
+      { rows: [...nameRows(data), { label: b('Хүйс', 'Sex'), value: sex(data.sex) }, { label: b('Төрсөн огноо', 'Date of birth'), value: date(data.birthDate) }, { label: b('Төрсөн газар', 'Place of birth'), value: addressText(data.birthPlace) }] },
       list(data.parents).length
         ? { heading: b('Эцэг, эх', 'Parents'), table: { columns: [b('Хэн', 'Relation'), b('Нэр', 'Name'), b('Регистрийн дугаар', 'Register number')], rows: list(data.parents).map((parent) => [parent.relation === 'father' ? b('Эцэг', 'Father') : parent.relation === 'mother' ? b('Эх', 'Mother') : str(parent.relation), fullName(parent), str(parent.registerNumber)]) } }
         : { heading: b('Эцэг, эх', 'Parents'), note: b('Бүртгэлд эцэг, эхийн мэдээлэл алга.', 'The register names no parents.') },
@@ -188,7 +187,7 @@ export const REFERENCES: ReferenceDefinition[] = [
       return [
         { rows: [{ label: b('Регистрийн дугаар', 'Register number'), value: str(data?.registerNumber) }, { label: b('Бүртгэлтэй хөрөнгийн тоо', 'Properties registered'), value: String(items.length) }] },
         items.length
-          ? { heading: b('Үл хөдлөх хөрөнгө', 'Real estate'), table: { columns: [b('Гэрчилгээ', 'Certificate'), b('Төрөл', 'Type'), b('Хаяг', 'Address'), b('Талбай, м²', 'Area, m²'), b('Бүртгэсэн', 'Registered'), b('Барьцаа', 'Encumbrances')], rows: items.map((item) => [str(item.certificateNumber), mapped(PROPERTY_TYPE, item.type), addressLine(item.address), str(item.areaSquareMetres), date(item.registeredOn), list(item.encumbrances).length ? String(list(item.encumbrances).length) : b('Байхгүй', 'None')]) } }
+          ? { heading: b('Үл хөдлөх хөрөнгө', 'Real estate'), table: { columns: [b('Гэрчилгээ', 'Certificate'), b('Төрөл', 'Type'), b('Хаяг', 'Address'), b('Талбай, м²', 'Area, m²'), b('Бүртгэсэн', 'Registered'), b('Барьцаа', 'Encumbrances')], rows: items.map((item) => [str(item.certificateNumber), mapped(PROPERTY_TYPE, item.type), addressText(item.address), str(item.areaSquareMetres), date(item.registeredOn), list(item.encumbrances).length ? String(list(item.encumbrances).length) : b('Байхгүй', 'None')]) } }
           : { note: b('Таны нэр дээр үл хөдлөх хөрөнгө бүртгэлгүй байна.', 'No real estate is registered in your name.') },
       ];
     },
@@ -216,7 +215,7 @@ export const REFERENCES: ReferenceDefinition[] = [
         { label: b('Хэлбэр', 'Legal form'), value: mapped(COMPANY_TYPE, data.type) },
         { label: b('Төлөв', 'Status'), value: mapped(COMPANY_STATUS, data.status) },
         { label: b('Бүртгэсэн огноо', 'Registered on'), value: date(data.registeredOn) },
-        { label: b('Хаяг', 'Address'), value: addressLine(data.address) },
+        { label: b('Хаяг', 'Address'), value: addressText(data.address) },
         { label: b('Үйл ажиллагааны чиглэл', 'Activity'), value: str(data.activity) },
         { label: b('Дүрмийн сан', 'Registered capital'), value: typeof data.capitalMnt === 'number' ? formatMnt(data.capitalMnt) : '' },
       ] },
@@ -352,7 +351,7 @@ export const REFERENCES: ReferenceDefinition[] = [
         { label: b('Олгосон', 'Issued'), value: date(permit.issuedOn) },
         { label: b('Хүчинтэй хугацаа', 'Valid until'), value: date(permit.validUntil) },
         { label: b('Одоо хүчинтэй', 'Valid today'), value: yesNo(Boolean(data.permitValid)) },
-        { label: b('Оршин суугаа хаяг', 'Address'), value: addressLine(data.address) },
+        { label: b('Оршин суугаа хаяг', 'Address'), value: addressText(data.address) },
       ] }];
     },
   },

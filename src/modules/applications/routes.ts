@@ -54,7 +54,7 @@ export function applicationRoutes(app: FastifyInstance, applications: Applicatio
     const body = request.body as { consent: boolean; submissionId?: string };
     await applications.reference(slug);
     if (body.consent !== true) throw new AppError('REFERENCE_CONSENT_REQUIRED', {}, [{ field: 'consent', message: request.t('applications.reference.consentError') }]);
-    const outcome = await applications.requestReference(slug, principal, { channel: 'api', requestId: request.id, ...(body.submissionId ? { submissionId: body.submissionId } : {}) });
+    const outcome = await applications.requestReference(slug, principal, { channel: 'api', requestId: request.id, lang: request.lang, ...(body.submissionId ? { submissionId: body.submissionId } : {}) });
     return reply.status(outcome.repeated ? 200 : 201).send({
       request: outcome.request,
       document: outcome.document ? { id: outcome.document.id, verifyUrl: verifyUrl(baseUrl, outcome.document.id), contentHash: outcome.document.contentHash, signature: outcome.document.signature } : null,

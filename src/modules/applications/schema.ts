@@ -41,6 +41,19 @@ export function firstDetail(request: Pick<ServiceRequest, 'actions'>, key: 'invo
   return request.actions.map((action) => action.details[key]).find((value): value is string => typeof value === 'string');
 }
 
+/** The language the person used when making the request: every message about it is written in it. Mongolian before it was recorded. */
+export function requestLang(request: Pick<ServiceRequest, 'actions'>): 'mn' | 'en' {
+  return request.actions[0]?.details.lang === 'en' ? 'en' : 'mn';
+}
+
+/** What a register said for a form's fact: a text, or (an address) a text in each language. */
+export type FactValue = string | { mn: string; en: string };
+
+/** A fact as a page in `lang` shows it. */
+export function factText(value: FactValue | undefined, lang: 'mn' | 'en'): string | undefined {
+  return value === undefined ? undefined : typeof value === 'string' ? value : value[lang];
+}
+
 /** What a projection update changes besides the status. */
 export interface StatePatch {
   assignedTo?: string | null;

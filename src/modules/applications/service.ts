@@ -7,7 +7,9 @@ import type { AppContext } from '../../kernel/context.ts';
 import { AppError } from '../../kernel/errors.ts';
 import { isPersonNumber } from '../../kernel/person-number.ts';
 import type { Service } from '../catalog/index.ts';
+import { bilingualPurpose } from '../exchange/index.ts';
 import type { Documents, IssuedDocument } from '../documents/index.ts';
+import { actorSnapshot, type StaffLookup } from './history.ts';
 import { referenceFor, REFERENCES, type ReferenceDefinition } from './references.ts';
 import { firstDetail, type ServiceRequest } from './schema.ts';
 import * as store from './store.ts';
@@ -41,6 +43,8 @@ export interface ApplicationsDeps {
   redeemConsentCode(subject: string, code: string): Promise<{ consentId: string } | { refusal: 'codeInvalid' | 'codeLocked' }>;
   /** Tells the person a request's status changed (SMS and in-app). */
   notifyStatus(request: ServiceRequest): Promise<void>;
+  /** An official's name, role and agency by their id, for histories and "handled by". */
+  staffMember: StaffLookup;
 }
 
 /** The payments the applications module needs, whatever provider is behind them. */
@@ -70,7 +74,7 @@ export interface Applications {
   /** One reference, or REFERENCE_NOT_FOUND. */
   reference(slug: string): Promise<AvailableReference>;
   /** Fetches, signs and keeps a reference for whomever the principal acts as. */
-  requestReference(slug: string, principal: Principal, options: { submissionId?: string; channel: ServiceRequest['channel']; requestId?: string }): Promise<ReferenceOutcome>;
+  requestReference(slug: string, principal: Principal, options: { submissionId?: string; channel: ServiceRequest['channel']; requestId?: string; lang?: 'mn' | 'en' }): Promise<ReferenceOutcome>;
   requestsOf(subject: string): Promise<ServiceRequest[]>;
   /** The catalogue entry of any service, for names on request pages. */
   service(slug: string): Promise<Service | undefined>;
@@ -127,7 +131,7 @@ export function createApplications(ctx: AppContext, deps: ApplicationsDeps): App
 
       const number = await store.nextNumber(db, new Date().getFullYear());
       const serviceId = `${deps.instance}/${definition.service}`;
-      const purpose = `Лавлагаа ${number}: ${service.name.mn} / Reference ${number}: ${service.name.en}`;
+      const purpose = bilingualPurpose({ mn: `Лавлагаа ${number}: ${service.name.mn}`, en: `Reference ${number}: ${service.name.en}` });
       const consent = isPersonNumber(subject) ? await deps.grantConsent(subject, [serviceId], purpose) : undefined;
       let data: Record<string, unknown> | undefined;
       try {
@@ -145,7 +149,7 @@ export function createApplications(ctx: AppContext, deps: ApplicationsDeps): App
       const inserted = await db.transaction(async (tx) => {
         const fresh = await store.insertRequest(tx, { id, number, serviceSlug: slug, kind: 'reference', subject, subjectName, actor: principal.actorRegisterNumber ?? null, agencyId: service.agency.id, channel: options.channel });
         if (!fresh) return false;
-        await store.recordAction(tx, id, 'SUBMITTED', principal.id, { consent: consent ?? null, service: serviceId });
+        await store.recordAction(tx, id, 'SUBMITTED', principal.id, { consent: consent ?? null, service: serviceId, lang: options.lang ?? 'mn', by: actorSnapshot(principal) });
         return true;
       });
       if (!inserted) {
@@ -163,7 +167,7 @@ export function createApplications(ctx: AppContext, deps: ApplicationsDeps): App
         source: { service: slug, request: number },
         ...(validUntil ? { validUntil } : {}),
       }, principal, options.requestId);
-      await db.transaction((tx) => store.recordAction(tx, id, 'COMPLETED', principal.id, { document: document.id }));
+      await db.transaction((tx) => store.recordAction(tx, id, 'COMPLETED', principal.id, { document: document.id, by: actorSnapshot(principal) }));
       return { request: await requestOf(subject, number), document, repeated: false };
     },
 

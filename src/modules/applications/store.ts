@@ -1,7 +1,7 @@
 // SQL for the applications module's own tables.
 import type { Queryable } from '../../kernel/db.ts';
 import type { FormDefinition } from './forms.ts';
-import { FINAL_STATUSES, type RequestStatus, type ServiceRequest, type StatePatch } from './schema.ts';
+import { FINAL_STATUSES, type FactValue, type RequestStatus, type ServiceRequest, type StatePatch } from './schema.ts';
 
 interface RequestRow {
   id: string;
@@ -182,7 +182,7 @@ export interface DraftRow {
   subject_name: string;
   operator: string | null;
   answers: Record<string, unknown>;
-  facts: { id: string; value: string }[];
+  facts: { id: string; value: FactValue }[];
 }
 
 export async function insertDraft(db: Queryable, draft: Omit<DraftRow, 'answers'>): Promise<void> {

@@ -6,12 +6,15 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Principal } from '../../kernel/auth.ts';
 import type { AppContext } from '../../kernel/context.ts';
 import { AppError, type FieldError } from '../../kernel/errors.ts';
+import { formatDate } from '../../kernel/format.ts';
 import type { Lang } from '../../kernel/i18n.ts';
 import { isPersonNumber } from '../../kernel/person-number.ts';
 import type { Service } from '../catalog/index.ts';
+import { bilingualPurpose } from '../exchange/index.ts';
+import { actorSnapshot } from './history.ts';
 import { atPointer, builtinForms, checkAnswers, definitionProblems, fileFields, type FormDefinition } from './forms.ts';
-import { addressLine } from './references.ts';
-import { latestAnswers, type RequestStatus, type ServiceRequest, type StatePatch } from './schema.ts';
+import { addressText } from './references.ts';
+import { latestAnswers, type FactValue, type RequestStatus, type ServiceRequest, type StatePatch } from './schema.ts';
 import type { ApplicationsDeps } from './service.ts';
 import * as store from './store.ts';
 import { assertAllowed, dueDate } from './workflow.ts';
@@ -34,7 +37,7 @@ export interface Draft {
   form: FormDefinition;
   service: Service;
   answers: Record<string, unknown>;
-  facts: { id: string; value: string }[];
+  facts: { id: string; value: FactValue }[];
   files: store.AttachmentMeta[];
 }
 
@@ -158,7 +161,7 @@ export function createSubmissions(ctx: AppContext, deps: ApplicationsDeps): Subm
     await db.transaction(async (tx) => {
       // Two officials (or an official and the person) acting at once: the second finds the status moved on.
       if ((await store.lockStatus(tx, request.id)) !== request.status) throw new AppError('REQUEST_CHANGED', { number: request.number });
-      await store.recordAction(tx, request.id, status, actor?.id ?? null, details, patch);
+      await store.recordAction(tx, request.id, status, actor?.id ?? null, { ...details, ...(actor ? { by: actorSnapshot(actor) } : {}) }, patch);
       await ctx.audit.record(tx, actor, { action: `application.${status.toLowerCase()}`, subjectType: 'request', subjectId: request.number, details: { service: request.serviceSlug } });
     });
     const updated = (await store.findRequestByNumber(db, request.number))!;
@@ -197,10 +200,10 @@ export function createSubmissions(ctx: AppContext, deps: ApplicationsDeps): Subm
       const operator = onBehalf ? principal.id : null;
       const subject = onBehalf ? onBehalf.subject : principal.registerNumber;
       if (!subject || (onBehalf ? principal.roles.includes('citizen') : !principal.roles.includes('citizen'))) throw new AppError('FORBIDDEN');
-      const facts: { id: string; value: string }[] = [];
+      const facts: { id: string; value: FactValue }[] = [];
       let subjectName = onBehalf ? '' : principal.actingFor?.name ?? principal.name;
       const wanted = found.form.facts ?? [];
-      const purpose = `Өргөдөл: ${found.service.name.mn} / Application: ${found.service.name.en}`;
+      const purpose = bilingualPurpose({ mn: `Өргөдөл: ${found.service.name.mn}`, en: `Application: ${found.service.name.en}` });
       const services = [...new Set([...wanted.map((fact) => `${deps.instance}/${fact.service}`), ...(onBehalf ? [`${deps.instance}/${NAME_SERVICE}`] : [])])];
       if (services.length && isPersonNumber(subject) && options.facts !== false) {
         // One consent covering the services the form reads: given by starting the form, or the code the person read out.
@@ -213,7 +216,7 @@ export function createSubmissions(ctx: AppContext, deps: ApplicationsDeps): Subm
         for (const fact of wanted) {
           const value = atPointer(answers.get(`${deps.instance}/${fact.service}`), fact.pointer);
           if (value === undefined || value === null) continue;
-          facts.push({ id: fact.id, value: fact.format === 'address' ? addressLine(value) : fact.format === 'date' && typeof value === 'string' ? value.replace(/-/g, '.') : String(value) });
+          facts.push({ id: fact.id, value: fact.format === 'address' ? addressText(value) : fact.format === 'date' && typeof value === 'string' ? formatDate(value) : String(value) });
         }
         const card = answers.get(`${deps.instance}/${NAME_SERVICE}`) as { surname?: string; givenName?: string } | undefined;
         if (onBehalf && card?.givenName) subjectName = `${(card.surname ?? '').slice(0, 1)}.${card.givenName}`;
@@ -265,7 +268,7 @@ export function createSubmissions(ctx: AppContext, deps: ApplicationsDeps): Subm
       const inserted = await db.transaction(async (tx) => {
         const fresh = await store.insertRequest(tx, { id: draftId, number, serviceSlug: current.slug, kind: 'application', subject: current.subject, subjectName: current.subjectName, actor: current.operator ?? principal.actorRegisterNumber ?? null, agencyId: service.agency.id, channel: via });
         if (!fresh) return false;
-        await store.recordAction(tx, draftId, 'SUBMITTED', principal.id, { answers: current.answers, facts: current.facts, formVersion: definition.version, fee, ...(current.operator ? { operator: current.operator } : {}) }, { paid: fee === 0, dueAt: dueDate(now, service.processingTime) });
+        await store.recordAction(tx, draftId, 'SUBMITTED', principal.id, { answers: current.answers, facts: current.facts, formVersion: definition.version, fee, lang, by: actorSnapshot(principal), ...(current.operator ? { operator: current.operator } : {}) }, { paid: fee === 0, dueAt: dueDate(now, service.processingTime) });
         await store.deleteDraft(tx, draftId);
         await ctx.audit.record(tx, principal, { action: 'application.submitted', subjectType: 'request', subjectId: number, details: { service: current.slug, channel: via, ...(current.operator ? { onBehalfOf: current.subject } : {}) } }, requestId);
         return true;
@@ -275,7 +278,7 @@ export function createSubmissions(ctx: AppContext, deps: ApplicationsDeps): Subm
       if (fee > 0) {
         // The invoice's idempotency key is the request: asking again never makes a second one.
         const invoice = await deps.fees.invoice({ reference: number, payer: request.subject, agencyId: service.agency.id, amountMnt: fee, description: service.name, refundable: definition.refundable ?? false, idempotencyKey: `application:${request.id}` });
-        await db.transaction((tx) => store.recordAction(tx, request.id, 'SUBMITTED', principal.id, { invoice: invoice.id }));
+        await db.transaction((tx) => store.recordAction(tx, request.id, 'SUBMITTED', principal.id, { invoice: invoice.id, by: actorSnapshot(principal) }));
       }
       await deps.notifyStatus(request).catch((error: unknown) => ctx.log.warn({ err: error, request: number }, 'status message not queued'));
       return (await store.findRequestByNumber(db, number))!;

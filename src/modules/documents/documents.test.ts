@@ -1,6 +1,7 @@
 // Signed documents: issued and checked again, offline with the published keys too; a forged copy
 // found out; revocation by the issuer only; the verify page and "my documents" without JavaScript.
 import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { compactVerify } from 'jose';
@@ -23,6 +24,8 @@ const draft = (overrides: Partial<DocumentDraft> = {}): DocumentDraft => ({
   source: { service: 'residence-address-reference', request: 'UR-2026-0000001' },
   ...overrides,
 });
+
+const POPPLER = spawnSync('sh', ['-c', 'command -v pdftotext']).status === 0;
 
 describe('documents', () => {
   let app: TestApp;
@@ -155,6 +158,16 @@ describe('documents', () => {
     const stranger: Principal = { id: 'x', name: 'X', kind: 'citizen', roles: ['citizen'], agencyId: null, registerNumber: 'УБ85010101' };
     assert.equal((await app.as(stranger, { method: 'GET', url: `/en/my/documents/${issued.id}.pdf` })).statusCode, 404);
     assert.equal((await app.as('dev-gasr-admin', { method: 'GET', url: '/en/my/documents' })).statusCode, 403);
+  });
+
+  it('prints a text that is the same in both languages once (an officer’s note)', { skip: POPPLER ? false : 'pdftotext (poppler-utils) is not installed' }, async () => {
+    const note = 'Жолооны үнэмлэхийг 3 хоногийн дараа авна уу';
+    const decided = await app.documents.issue(draft({ body: { sections: [{ heading: { mn: 'Тэмдэглэл', en: 'Note' }, note: { mn: note, en: note } }, { note: { mn: 'Монголоор', en: 'In English' } }] } }), null);
+    const pdf = await app.as('dev-citizen', { method: 'GET', url: `/en/my/documents/${decided.id}.pdf` });
+    const text = execFileSync('pdftotext', ['-layout', '-', '-'], { input: pdf.rawPayload }).toString('utf8');
+    assert.equal(text.split(note).length - 1, 1, text);
+    assert.match(text, /Монголоор/);
+    assert.match(text, /In English/);
   });
 
   it('prints a long table over several pages, each with the number', async () => {

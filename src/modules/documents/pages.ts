@@ -66,6 +66,8 @@ export function documentPages(app: FastifyInstance, ctx: AppContext, documents: 
       verification,
       document: view,
       mayRevoke: !verification.document.revocation && documents.mayRevoke(request.principal, verification.document.agencyId),
+      // The person the document is about gets its PDF at the top of the page, not at the end of it.
+      pdfPath: request.principal?.registerNumber === verification.document.subject ? `/${request.lang}/my/documents/${verification.document.id}.pdf` : undefined,
       reason,
     }, { title: `${request.t(`documents.status.${verification.status}`)}: ${view.title}`, errors, status: errors.length ? 400 : 200 });
   };

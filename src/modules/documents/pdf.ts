@@ -21,7 +21,8 @@ export function verifyUrl(baseUrl: string, id: string): string {
   return `${baseUrl.replace(/\/+$/, '')}/verify/${id}`;
 }
 
-const both = (text: Bilingual) => `${text.mn} / ${text.en}`;
+// A text the same in both languages (an officer's note, a name) is printed once, not twice.
+const both = (text: Bilingual) => (text.mn === text.en ? text.mn : `${text.mn} / ${text.en}`);
 const bilingualValue = (value: Text) => (typeof value === 'string' ? value : value.mn === value.en ? value.mn : `${value.mn} / ${value.en}`);
 
 /** The PDF of an issued document. */
@@ -90,14 +91,14 @@ export async function documentPdf(document: IssuedDocument, baseUrl: string, lab
       ensure(34);
       y += 4;
       pdf.font('bold').fontSize(11.5).fillColor(INK).text(section.heading.mn, left, y, { width });
-      pdf.font('body').fontSize(9).fillColor(GREY).text(section.heading.en, left, pdf.y, { width });
+      if (section.heading.en !== section.heading.mn) pdf.font('body').fontSize(9).fillColor(GREY).text(section.heading.en, left, pdf.y, { width });
       y = pdf.y + 5;
     }
     for (const row of section.rows ?? []) labelled(row.label, row.value);
     if (section.note) {
       ensure(30);
       pdf.font('bold').fontSize(10).fillColor(INK).text(section.note.mn, left, y, { width });
-      pdf.font('body').fontSize(9).fillColor(GREY).text(section.note.en, left, pdf.y, { width });
+      if (section.note.en !== section.note.mn) pdf.font('body').fontSize(9).fillColor(GREY).text(section.note.en, left, pdf.y, { width });
       y = pdf.y + 6;
     }
     if (section.table) {

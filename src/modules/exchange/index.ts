@@ -11,6 +11,7 @@ import type { Messages } from '../../kernel/i18n.ts';
 import { page } from '../../web/index.ts';
 import { registerExchangeAdminPages, type AgencyLookup } from './admin-pages.ts';
 import { registerInformationMediator } from './govstack-im.ts';
+import { purposeText } from './purpose.ts';
 import { describeAccess, exchangeRoutes } from './routes.ts';
 import { centralAgent, centralLinkFromEnvironment, forwardToCentral, startNodeListener } from './node.ts';
 import { createExchange, type ConsentCodeDelivery, type Exchange } from './service.ts';
@@ -71,8 +72,10 @@ export async function registerExchange(app: FastifyInstance, ctx: AppContext, ex
     const registerNumber = request.principal?.registerNumber;
     if (!registerNumber) throw new AppError('FORBIDDEN');
     const dir = await exchange.directory();
-    const accesses = (await exchange.accessLog(registerNumber)).map((row) => describeAccess(dir, row));
+    const accesses = (await exchange.accessLog(registerNumber)).map((row) => describeAccess(dir, row, request.lang));
     const now = Date.now();
+    // Just withdrawn (the redirect after the button): said beside where the button was.
+    const justWithdrawn = String((request.query as { withdrawn?: unknown }).withdrawn ?? '');
     const consents = (await exchange.consentsOf(registerNumber)).map((row) => {
       const member = dir.members.find((m) => row.client_id === m.id || row.client_id.startsWith(`${m.id}/`));
       return {
@@ -82,9 +85,11 @@ export async function registerExchange(app: FastifyInstance, ctx: AppContext, ex
           const service = dir.services.find((s) => s.id === id);
           return service ? (request.lang === 'mn' ? service.title_mn : service.title_en) : id;
         }),
-        purpose: row.purpose,
+        purpose: purposeText(row.purpose, request.lang),
+        grantedAt: row.granted_at,
         expiresAt: row.expires_at,
         state: row.withdrawn_at ? 'withdrawn' : new Date(row.expires_at).getTime() < now ? 'expired' : 'active',
+        justWithdrawn: row.id === justWithdrawn && Boolean(row.withdrawn_at),
       };
     });
     return reply.page('modules/exchange/views/data-access.njk', { accesses, consents }, { title: request.t('exchange.access.title') });
@@ -93,8 +98,10 @@ export async function registerExchange(app: FastifyInstance, ctx: AppContext, ex
   page(app, 'POST', '/my/consents/:id/withdraw', { preHandler: requireRole('citizen') }, async (request, reply) => {
     const registerNumber = request.principal?.registerNumber;
     if (!registerNumber) throw new AppError('FORBIDDEN');
-    await exchange.withdrawConsent(registerNumber, (request.params as { id: string }).id);
-    return reply.redirect(`/${request.lang}/my/data-access`, 303);
+    const { id } = request.params as { id: string };
+    await exchange.withdrawConsent(registerNumber, id);
+    // Back to the same consent in the list, which now says it is withdrawn (no JavaScript needed).
+    return reply.redirect(`/${request.lang}/my/data-access?withdrawn=${encodeURIComponent(id)}#consent-${encodeURIComponent(id)}`, 303);
   });
 
   // ---- Administration API: platform administrators manage the directory.
@@ -158,4 +165,5 @@ export type { Exchange, ExchangeRequest, ExchangeResponse, ProviderHandler, Prov
 export { ExchangeClient, fetchTransport, injectTransport, servicePath, type Transport } from './client.ts';
 export { exchangeCa, issueNodeCertificate, startNodeListener } from './node.ts';
 export { exchangeRequest, send as sendExchangeResponse } from './routes.ts';
+export { bilingualPurpose, purposeText } from './purpose.ts';
 export type { ServiceId } from './identifiers.ts';

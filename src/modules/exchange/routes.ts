@@ -6,6 +6,8 @@ import { Type } from 'typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireRole } from '../../kernel/auth.ts';
 import { AppError } from '../../kernel/errors.ts';
+import type { Lang } from '../../kernel/i18n.ts';
+import { purposeText } from './purpose.ts';
 import { CODE, INSTANCE_OR_CLASS, parseServiceParts, type ServiceId } from './identifiers.ts';
 import type { ConsentCodeDelivery, Exchange, ExchangeRequest, ExchangeResponse } from './service.ts';
 import type * as store from './store.ts';
@@ -144,12 +146,12 @@ export async function exchangeRoutes(app: FastifyInstance, exchange: Exchange, d
   }, async (request) => {
     const dir = await exchange.directory();
     const rows = await exchange.accessLog(registerNumberOf(request));
-    return { items: rows.map((row) => describeAccess(dir, row)) };
+    return { items: rows.map((row) => describeAccess(dir, row, request.lang)) };
   });
 
   app.get('/api/v1/me/consents', { schema: { tags: ['my data'], summary: 'Consents I have given' }, preHandler: citizen }, async (request) => ({
     items: (await exchange.consentsOf(registerNumberOf(request))).map((row) => ({
-      id: row.id, client: row.client_id, services: row.services, purpose: row.purpose, method: row.method,
+      id: row.id, client: row.client_id, services: row.services, purpose: purposeText(row.purpose, request.lang), method: row.method,
       grantedAt: new Date(row.granted_at).toISOString(), expiresAt: new Date(row.expires_at).toISOString(),
       withdrawnAt: row.withdrawn_at ? new Date(row.withdrawn_at).toISOString() : null,
     })),
@@ -174,8 +176,8 @@ export interface AccessView {
   allowed: boolean;
 }
 
-/** One line of "who looked at my data", with names from the directory. */
-export function describeAccess(dir: store.Directory, row: store.AccessRow): AccessView {
+/** One line of "who looked at my data", with names from the directory and the purpose in `lang`. */
+export function describeAccess(dir: store.Directory, row: store.AccessRow, lang: Lang): AccessView {
   const member = row.client ? dir.members.find((m) => row.client!.startsWith(`${m.id}/`)) : undefined;
   const service = row.service ? dir.services.find((s) => s.id === row.service) : undefined;
   return {
@@ -184,7 +186,7 @@ export function describeAccess(dir: store.Directory, row: store.AccessRow): Acce
     clientName: member ? { mn: member.name_mn, en: member.name_en } : null,
     service: row.service,
     serviceTitle: service ? { mn: service.title_mn, en: service.title_en } : null,
-    purpose: row.purpose,
+    purpose: purposeText(row.purpose, lang),
     allowed: row.status < 400,
   };
 }

@@ -16,6 +16,7 @@ import { HOP_BY_HOP, globMatches, isLoopback, maskRegisterNumbers, normalisePath
 import { CODE, INSTANCE_OR_CLASS, formatServiceId, parseClientId, type ClientId, type ServiceId } from './identifiers.ts';
 import { MessageLog, verifyLog, type LogEntry, type SigningKey, type VerifyReport } from './log.ts';
 import * as store from './store.ts';
+import { purposeText } from './purpose.ts';
 import { LruCache } from '../../kernel/lru.ts';
 
 export interface ExchangeRequest {
@@ -210,8 +211,9 @@ function optionalStorable(text: string | undefined): string | null {
 }
 
 function purposeOf(request: ExchangeRequest): string | undefined {
+  // Room for a purpose in both languages (see purpose.ts).
   const purpose = header(request.headers, 'urtuu-purpose');
-  return purpose === undefined ? undefined : storable(purpose.slice(0, 200));
+  return purpose === undefined ? undefined : storable(purpose.slice(0, 500));
 }
 
 /** Consent records and access rights are named by UUIDs. */
@@ -712,7 +714,7 @@ export function createExchange(ctx: AppContext, options: ExchangeOptions): Excha
       await delivery.send(mobile, ctx.i18n.t(lang, 'exchange.consentCode', {
         client: member ? (lang === 'mn' ? member.name_mn : member.name_en) : client,
         services: serviceTitles.join(', '),
-        purpose: request.purpose,
+        purpose: purposeText(request.purpose, lang) ?? '',
         code,
         minutes: CODE_MINUTES,
       }), lang);

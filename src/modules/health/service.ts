@@ -2,6 +2,7 @@
 // CA and document signers it certifies, rotated when a signer gets too close to its end), the
 // other countries' signers we trust, issuing a person's vaccination certificate from the health
 // and population registries, and verifying any certificate. No HTTP here, no SQL strings.
+import { dccDate } from './rows.ts';
 import { createPublicKey, X509Certificate } from 'node:crypto';
 import type { Principal } from '../../kernel/auth.ts';
 import type { AppContext } from '../../kernel/context.ts';
@@ -355,7 +356,7 @@ export function createHealth(ctx: AppContext, records: HealthRecords): Health {
     if (!latest) throw new HealthInputError('noRecovery', 'registerNumber', {}, 404);
     if (!COUNTRY.test(latest.country)) throw new HealthInputError('recordInvalid', 'registerNumber', { detail: `country ${JSON.stringify(latest.country)}` }, 400);
     const { df, du, until } = recoveryPeriod(latest);
-    if (!(until.getTime() > issuedAt.getTime())) throw new HealthInputError('recoveryEnded', 'registerNumber', { date: du }, 404);
+    if (!(until.getTime() > issuedAt.getTime())) throw new HealthInputError('recoveryEnded', 'registerNumber', { date: dccDate(du) as string }, 404);
     return { entry: { tg: COVID_19, fr: latest.firstPositive, co: latest.country, is: DCC_ISSUER_NAME, df, du, ci: uvci }, until };
   }
 

@@ -2,6 +2,7 @@
 // data scopes (address, ID card, vehicles, ...) are read from the owning registry through the
 // exchange under the consent the person gave on the consent screen, so each read is logged and
 // shown to the person like every other.
+import { formatAddress } from '../../kernel/address.ts';
 import type { PersonFacts, CompanyFacts } from './service.ts';
 import { displayName, parseAccountId } from './service.ts';
 import type { AccountRow } from './store.ts';
@@ -49,9 +50,8 @@ export interface ClaimsSource {
 export function addressClaim(answer: unknown): unknown {
   const address = (answer as { address?: Record<string, string> | null } | undefined)?.address;
   if (!address) return undefined;
-  const street = [address.street, address.building && `${address.building}-р байр`, address.apartment && `${address.apartment} тоот`, address.detail].filter(Boolean).join(', ');
-  const formatted = [address.aimagCityName, address.soumDistrictName, address.bagKhorooName, street].filter(Boolean).join(', ');
-  return { formatted, street_address: street || undefined, locality: address.soumDistrictName, region: address.aimagCityName, country: 'MN', urtuu_units: address };
+  const street = formatAddress({ street: address.street, building: address.building, apartment: address.apartment, detail: address.detail }, 'mn');
+  return { formatted: formatAddress(address, 'mn'), street_address: street || undefined, locality: address.soumDistrictName, region: address.aimagCityName, country: 'MN', urtuu_units: address };
 }
 
 /** All claims for an account id (see parseAccountId) and the granted scopes. */

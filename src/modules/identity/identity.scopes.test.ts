@@ -75,6 +75,7 @@ const ROUTES: RouteCase[] = [
   { name: 'POST /en/sign-out', method: 'POST', url: () => '/en/sign-out', body: () => form({}), expect: PUBLIC },
   { name: 'GET /en/my', method: 'GET', url: () => '/en/my', expect: CITIZENS },
   { name: 'GET /en/my/sign-ins', method: 'GET', url: () => '/en/my/sign-ins', expect: CITIZENS },
+  { name: 'POST /en/my/details/consent', method: 'POST', url: () => '/en/my/details/consent', body: () => form({}), expect: CITIZENS },
   {
     name: 'POST /en/my/sign-ins/:id/end', method: 'POST', body: () => form({}), expect: CITIZENS,
     url: async (f) => `/en/my/sign-ins/${await store.insertSession(f.app.ctx.db, { registerNumber: DEMO_CITIZEN.registerNumber, method: 'otp sms', userAgent: null, actingFor: null, expiresAt: new Date(Date.now() + 3_600_000) })}/end`,

@@ -3,6 +3,7 @@
 // a child or a company, consent to share registry data (read through the exchange and logged), and
 // see and end their sessions. Each attack in the issue is refused with a clear message.
 import assert from 'node:assert/strict';
+import { formatAddress } from '../../kernel/address.ts';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import * as client from 'openid-client';
 import { freePort, testApp, type TestApp } from '../../../test/helpers.ts';
@@ -97,6 +98,12 @@ describe('national login', () => {
     // Her ID card details, read through the exchange as the portal, and that read is hers to see.
     assert.match(done.response.body, /Your ID card details/);
     assert.match(done.response.body, /Civil ID number/);
+    // The birth place is an address object in the register: it reads as one line in the page's language.
+    const record = await app.registries.byKey(await app.registries.get({ id: 'population' }), CITIZEN);
+    const birthPlace = formatAddress(record!.content.birthPlace, 'en');
+    assert.match(birthPlace, / (soum|district)\b/);
+    assert.ok(done.response.body.includes(birthPlace), `the birth place, formatted: ${birthPlace}`);
+    assert.doesNotMatch(done.response.body, /\[object Object\]/);
     await app.exchange.flush();
     assert.ok((await app.exchange.accessLog(CITIZEN, 50)).some((row) => String(row.client).endsWith('/portal') && row.status === 200), 'the portal’s read is logged');
     assert.ok(browser.visited.includes('GET /auth/callback'));
@@ -311,16 +318,66 @@ describe('national login', () => {
     assert.match(refused.body, /You may not act for this person or organisation/);
   });
 
+  it('reads "my details" once a session under one standing consent, and asks again once it is withdrawn', async () => {
+    await app.exchange.flush();
+    const portalReads = async () => {
+      await app.exchange.flush();
+      return (await app.exchange.accessLog(CITIZEN, 500)).filter((row) => String(row.client).endsWith('/portal') && String(row.purpose).includes('My details'));
+    };
+    const myConsents = async () => (await app.exchange.consentsOf(CITIZEN)).filter((row) => row.purpose.includes('My details'));
+    const before = (await portalReads()).length;
+    const browser = new TestBrowser(app);
+    const signedIn = await signInWithCode(browser, '/en/sign-in/national?returnTo=/en/my');
+    await browser.go('POST', `/en/login/${signedIn.uid}/acting`, { actingFor: 'self' });
+    for (let visit = 0; visit < 3; visit += 1) assert.match((await browser.go('GET', '/en/my')).response.body, /Civil ID number/);
+    await browser.go('GET', '/mn/my');
+    assert.equal((await portalReads()).length, before + 1, 'four visits, one read');
+    const standing = (await myConsents()).filter((row) => !row.withdrawn_at);
+    assert.equal(standing.length, 1, 'one standing consent');
+
+    // The purpose in the page's language, not both at once; each withdraw button says which consent.
+    const english = (await browser.go('GET', '/en/my/data-access')).response.body;
+    assert.match(english, /My details: at my own request/);
+    assert.doesNotMatch(english, /Миний мэдээлэл: өөрийн хүсэлтээр/);
+    assert.match(english, /Withdraw<span class="govuk-visually-hidden">: E-Mongolia Academy, [^<]+, given \d{4}\.\d{2}\.\d{2}<\/span>/);
+    const mongolian = (await browser.go('GET', '/mn/my/data-access')).response.body;
+    assert.match(mongolian, /Миний мэдээлэл: өөрийн хүсэлтээр/);
+    assert.doesNotMatch(mongolian, /My details: at my own request/);
+
+    // Withdrawn: said beside where the button was, and the page no longer reads behind her back.
+    const id = standing[0]!.id;
+    const withdrawn = await browser.request('POST', `/en/my/consents/${id}/withdraw`, {});
+    assert.equal(withdrawn.headers.location, `/en/my/data-access?withdrawn=${id}#consent-${id}`);
+    const after = (await browser.go('GET', String(withdrawn.headers.location))).response.body;
+    assert.match(after, new RegExp(`<li id="consent-${id}"[\\s\\S]*?withdrawn[\\s\\S]*?role="status">Consent withdrawn: E-Mongolia Academy can no longer read your data under it.</p>\\s*</li>`));
+    const asked = (await browser.go('GET', '/en/my')).response.body;
+    assert.match(asked, /You withdrew your consent/);
+    assert.doesNotMatch(asked, /Civil ID number/);
+    assert.equal((await portalReads()).length, before + 1, 'nothing read after the withdrawal');
+    const again = await browser.go('POST', '/en/my/details/consent', {});
+    assert.match(again.response.body, /Civil ID number/);
+    assert.equal((await portalReads()).length, before + 2);
+  });
+
   it('shows open sessions and ends one from another device', async () => {
-    const laptop = new TestBrowser(app);
+    const laptopAgent = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0';
+    const phoneAgent = 'Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36';
+    const laptop = new TestBrowser(app, laptopAgent);
     const a = await signInWithCode(laptop, '/en/sign-in/national');
     await laptop.go('POST', `/en/login/${a.uid}/acting`, { actingFor: 'self' });
-    const phone = new TestBrowser(app);
+    const phone = new TestBrowser(app, phoneAgent);
     const b = await signInWithCode(phone, '/en/sign-in/national');
     await phone.go('POST', `/en/login/${b.uid}/acting`, { actingFor: 'self' });
     const page = await phone.go('GET', '/en/my/sign-ins');
     assert.equal(page.response.statusCode, 200);
     assert.match(page.response.body, /this device/);
+    // Devices in words, each "End" button named by its device: never the raw browser string.
+    assert.match(page.response.body, /Chrome on Android/);
+    assert.match(page.response.body, /Firefox on Windows/);
+    assert.ok(!page.response.body.includes('Mozilla/5.0'), 'no raw User-Agent string');
+    assert.match(page.response.body, /End<span class="govuk-visually-hidden"> Firefox on Windows, /);
+    const mongolian = await phone.go('GET', '/mn/my/sign-ins');
+    assert.match(mongolian.response.body, /Android дээрх Chrome/);
     const laptopSession = decodeSession(app.config.sessionSecret, laptop.cookies.get('urtuu_session'))!.sessionId!;
     assert.ok(page.response.body.includes(`/en/my/sign-ins/${laptopSession}/end`), 'the laptop is listed');
     await phone.request('POST', `/en/my/sign-ins/${laptopSession}/end`, {});

@@ -7,7 +7,8 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext, ModuleManifest } from '../../kernel/context.ts';
 import type { Lang, Messages } from '../../kernel/i18n.ts';
 import { createRenderer, renderStandalone } from '../../web/render.ts';
-import { ExchangeClient, injectTransport, type Exchange } from '../exchange/index.ts';
+import { ExchangeClient, bilingualPurpose, injectTransport, type Exchange } from '../exchange/index.ts';
+import { LruCache } from '../../kernel/lru.ts';
 import { registerIdentityAdmin } from './admin.ts';
 import { registerGovstackIdentity } from './govstack-identity.ts';
 import { DATA_SCOPES, RESIDENCE_PERMIT_SERVICE, type ClaimsSource } from './claims.ts';
@@ -19,10 +20,19 @@ import { PORTAL_CLIENT_ID, portalRedirectUri, portalSecret, registerPortalLogin,
 import { createOidcProvider, mountProvider, type OidcProvider } from './provider.ts';
 import { isForeignRegisterNumber } from '../../kernel/person-number.ts';
 import { seal } from '../../kernel/secrets.ts';
+import type { Role } from '../../kernel/auth.ts';
+import { isUuid } from '../../kernel/ids.ts';
+import { PLATFORM_AGENCY } from './demo.ts';
 import { createIdentity, type Identity, type IdentityDeps } from './service.ts';
 import * as store from './store.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** Why "my details" reads the person's record; the older one-language wording is still recognised. */
+const MY_DETAILS_PURPOSE = bilingualPurpose({ mn: 'Миний мэдээлэл: өөрийн хүсэлтээр', en: 'My details: at my own request' });
+const MY_DETAILS_PURPOSES = [MY_DETAILS_PURPOSE, 'Миний мэдээлэл (өөрийн хүсэлт) / My details (own request)'];
+/** How long what "my details" read is kept for a session: a person clicking around reads once. */
+const OWN_READ_MS = 30 * 60_000;
 
 /** locales/mn.json plus any locales/<part>.mn.json (each login method keeps its own words). */
 function messages(lang: Lang): Messages {
@@ -48,6 +58,8 @@ export interface IdentityModule {
   oidc: OidcProvider;
   /** Where the sign-out button sends a person. */
   signOutTarget: typeof signOutTarget;
+  /** An official by their account id: the name staff records hold, their highest role and their agency. */
+  staffMember(id: string): Promise<{ name: string; role: Role; agencyId: string | null } | undefined>;
 }
 
 export interface IdentityOptions {
@@ -102,12 +114,15 @@ export async function registerIdentity(app: FastifyInstance, ctx: AppContext, op
       const granted = await store.findGrantConsent(ctx.db, grantId);
       if (!granted || granted.subject !== registerNumber || !granted.scopes.includes(scope)) return undefined;
       const exchange = await clientOf();
-      const response = await exchange.call(`${options.exchange.instance}/${DATA_SCOPES[scope]!.service}`, `/${registerNumber}`, { consent: granted.consent_id, purpose: `Нэвтрэлт: ${granted.client_id}`, userId: granted.client_id });
+      const [nameMn, nameEn] = await Promise.all([store.clientName(ctx.db, granted.client_id, 'mn'), store.clientName(ctx.db, granted.client_id, 'en')]);
+      const purpose = bilingualPurpose({ mn: `Нэвтрэлт: ${nameMn}`, en: `Sign-in: ${nameEn}` });
+      const response = await exchange.call(`${options.exchange.instance}/${DATA_SCOPES[scope]!.service}`, `/${registerNumber}`, { consent: granted.consent_id, purpose, userId: granted.client_id });
       return response.status === 200 ? response.json() : undefined;
     },
   };
 
   const oidc = await createOidcProvider(ctx, claims);
+  const ownReads = new LruCache<{ data: Record<string, unknown> | undefined }>(20_000, OWN_READ_MS);
   mountProvider(app, oidc);
   const renderer = createRenderer();
   setOidcShell((lang, template, data, titleKey) => {
@@ -122,21 +137,43 @@ export async function registerIdentity(app: FastifyInstance, ctx: AppContext, op
     oidc,
     portal,
     exchange: options.exchange,
-    async readOwnIdCard(registerNumber) {
-      // The person's own request, given by opening the page: a one-day consent for the portal, reused while it lasts.
+    async readOwnIdCard(registerNumber, session, { ask }) {
       // A foreign resident's own record is their residence permit, in the immigration agency's register.
       const service = `${options.exchange.instance}/${isForeignRegisterNumber(registerNumber) ? RESIDENCE_PERMIT_SERVICE : DATA_SCOPES.id_card!.service}`;
-      const purpose = 'Миний мэдээлэл (өөрийн хүсэлт) / My details (own request)';
       const now = Date.now();
-      let consent = (await options.exchange.consentsOf(registerNumber)).find((row) => row.client_id === options.portalSubsystem && row.purpose === purpose && row.services.includes(service) && !row.withdrawn_at && new Date(row.expires_at).getTime() > now + 60_000);
-      consent ??= await options.exchange.grantConsent({ subject: registerNumber, clientId: options.portalSubsystem, services: [service], purpose, method: 'portal', days: 1 });
-      const response = await (await clientFor(options.portalSubsystem)).call(service, `/${registerNumber}`, { consent: consent.id, purpose });
-      return response.status === 200 ? response.json<Record<string, unknown>>() : undefined;
+      const given = (await options.exchange.consentsOf(registerNumber)).filter((row) => row.client_id === options.portalSubsystem && MY_DETAILS_PURPOSES.includes(row.purpose) && row.services.includes(service));
+      let consent = given.find((row) => !row.withdrawn_at && new Date(row.expires_at).getTime() > now + 60_000);
+      if (!consent) {
+        // Opening the page is the person's own request, and it stands for a year as one consent. Once
+        // withdrawn, the page asks before it reads again rather than granting itself a new one.
+        if (given[0]?.withdrawn_at && !ask) return { state: 'withdrawn' };
+        consent = await options.exchange.grantConsent({ subject: registerNumber, clientId: options.portalSubsystem, services: [service], purpose: MY_DETAILS_PURPOSE, method: 'portal', days: 365 });
+      }
+      // What was read is kept for the session (in this process), so coming back to the page is not another read.
+      const key = `${session}|${consent.id}`;
+      const kept = ownReads.get(key);
+      if (kept) return { state: 'read', data: kept.data };
+      const response = await (await clientFor(options.portalSubsystem)).call(service, `/${registerNumber}`, { consent: consent.id, purpose: MY_DETAILS_PURPOSE });
+      const data = response.status === 200 ? response.json<Record<string, unknown>>() : undefined;
+      if (response.status === 200 || response.status === 404) ownReads.set(key, { data });
+      return { state: 'read', data };
     },
   });
   registerIdentityAdmin(app, ctx, { identity, oidc, agencies: options.agencies });
   registerGovstackIdentity(app, ctx, oidc);
-  return { identity, oidc, signOutTarget };
+  const order: Role[] = ['platform-admin', 'agency-admin', 'supervisor', 'officer'];
+  return {
+    identity,
+    oidc,
+    signOutTarget,
+    async staffMember(id) {
+      const account = isUuid(id) ? await store.findAccount(ctx.db, id) : undefined;
+      const staff = account ? (await store.rolesOf(ctx.db, account.register_number))[0] : undefined;
+      if (!staff) return undefined;
+      const role = order.find((candidate) => staff.roles.includes(candidate)) ?? 'officer';
+      return { name: staff.name, role, agencyId: staff.agency_id === PLATFORM_AGENCY ? null : staff.agency_id };
+    },
+  };
 }
 
 export { PORTAL_CLIENT_ID } from './portal.ts';

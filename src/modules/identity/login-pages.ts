@@ -6,7 +6,7 @@ import { createHmac } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../kernel/context.ts';
 import { AppError } from '../../kernel/errors.ts';
-import type { Exchange } from '../exchange/index.ts';
+import { bilingualPurpose, type Exchange } from '../exchange/index.ts';
 import { page } from '../../web/index.ts';
 import { DATA_SCOPES, isDataScope } from './claims.ts';
 import type { LoginAttempt, LoginFlow, LoginMethod } from './methods/types.ts';
@@ -231,12 +231,12 @@ export function registerLoginPages(app: FastifyInstance, options: LoginPagesOpti
     if (dataScopes.length > 0) {
       const subjectAccount = await store.findAccount(ctx.db, accountId.split('~')[0]!);
       if (subjectAccount && subjectAccount.kind !== 'organisation') {
-        const name = await clientName(clientId, 'mn');
+        const [nameMn, nameEn] = await Promise.all([clientName(clientId, 'mn'), clientName(clientId, 'en')]);
         const consent = await exchange.grantConsent({
           subject: subjectAccount.register_number,
           clientId: options.identitySubsystem,
           services: dataScopes.map((scope) => `${exchange.instance}/${DATA_SCOPES[scope]!.service}`),
-          purpose: `Нэвтрэлт: ${name} (${clientId})`,
+          purpose: bilingualPurpose({ mn: `Нэвтрэлт: ${nameMn}`, en: `Sign-in: ${nameEn}` }),
           method: 'portal',
           days: 365,
         });

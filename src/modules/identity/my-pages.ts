@@ -4,19 +4,24 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { SESSION_COOKIE, requireRole } from '../../kernel/auth.ts';
 import type { AppContext } from '../../kernel/context.ts';
+import { formatAddress } from '../../kernel/address.ts';
 import { AppError } from '../../kernel/errors.ts';
 import { isUuid } from '../../kernel/ids.ts';
 import { isForeignRegisterNumber } from '../../kernel/person-number.ts';
 import { page } from '../../web/index.ts';
 import type { Exchange } from '../exchange/index.ts';
-import { addressClaim, DATA_SCOPES } from './claims.ts';
+import { DATA_SCOPES } from './claims.ts';
+import { deviceName } from './devices.ts';
 import type { PortalLogin } from './portal.ts';
 import { signOutTarget } from './portal.ts';
 import type { OidcProvider } from './provider.ts';
 import { displayName, maskMobile, type Identity } from './service.ts';
 import * as store from './store.ts';
 
-export function registerMyPages(app: FastifyInstance, ctx: AppContext, deps: { identity: Identity; oidc: OidcProvider; portal: PortalLogin; exchange: Exchange; readOwnIdCard(registerNumber: string): Promise<Record<string, unknown> | undefined> }): void {
+/** What "my details" has of the person's own record: what was read (none when the register has nothing), or that they withdrew the consent to read it. */
+export type OwnRecord = { state: 'read'; data: Record<string, unknown> | undefined } | { state: 'withdrawn' };
+
+export function registerMyPages(app: FastifyInstance, ctx: AppContext, deps: { identity: Identity; oidc: OidcProvider; portal: PortalLogin; exchange: Exchange; readOwnIdCard(registerNumber: string, session: string, options: { ask: boolean }): Promise<OwnRecord> }): void {
   const { identity, oidc, portal, exchange } = deps;
   const citizen = { preHandler: requireRole('citizen') };
 
@@ -33,22 +38,32 @@ export function registerMyPages(app: FastifyInstance, ctx: AppContext, deps: { i
     const representations = person ? await identity.representations(person) : [];
     const staff = await store.rolesOf(ctx.db, registerNumber);
     // What the population register holds, read through the exchange like any other read (and so listed on "who looked at my data").
-    const idCard = person ? await deps.readOwnIdCard(registerNumber).catch((error: unknown) => {
+    const own = person ? await deps.readOwnIdCard(registerNumber, request.principal?.sessionId ?? request.principal?.id ?? registerNumber, { ask: false }).catch((error: unknown): OwnRecord => {
       request.log.warn({ err: error }, 'own ID card read failed');
-      return undefined;
+      return { state: 'read', data: undefined };
     }) : undefined;
+    const idCard = own?.state === 'read' ? own.data : undefined;
     // For a foreign resident the record read is their residence permit rather than an ID card.
     const foreign = isForeignRegisterNumber(registerNumber);
     const today = new Date().toISOString().slice(0, 10);
     return reply.page('modules/identity/views/my-profile.njk', {
-      idCard: idCard && !foreign ? { ...idCard, address: addressClaim(idCard) } : null,
-      residencePermit: idCard && foreign ? { ...idCard, address: addressClaim(idCard), expired: String((idCard.permit as { validUntil?: string } | null)?.validUntil ?? '') < today } : null,
+      // Addresses are kept as their parts (aimag/soum/bag, district/khoroo): one line in the page's language.
+      idCard: idCard && !foreign ? { ...idCard, birthPlace: formatAddress(idCard.birthPlace, request.lang), address: formatAddress(idCard.address, request.lang) } : null,
+      residencePermit: idCard && foreign ? { ...idCard, address: formatAddress(idCard.address, request.lang), expired: String((idCard.permit as { validUntil?: string } | null)?.validUntil ?? '') < today } : null,
       person: person ? { ...person, name: displayName(person), mobile: person.mobile ? maskMobile(person.mobile) : null } : null,
       registerNumber,
+      consentWithdrawn: own?.state === 'withdrawn',
       representations,
       staff,
       history: await store.loginHistory(ctx.db, registerNumber, 10),
     }, { title: request.t('identity.my.title') });
+  });
+
+  // After withdrawing the consent, the person asks again for the page to read their record.
+  page(app, 'POST', '/my/details/consent', citizen, async (request, reply) => {
+    const registerNumber = actorNumber(request);
+    await deps.readOwnIdCard(registerNumber, request.principal?.sessionId ?? request.principal?.id ?? registerNumber, { ask: true });
+    return reply.redirect(`/${request.lang}/my`, 303);
   });
 
   const sessionsPage = async (request: FastifyRequest, reply: Parameters<Parameters<typeof page>[4]>[1], status = 200) => {
@@ -57,7 +72,7 @@ export function registerMyPages(app: FastifyInstance, ctx: AppContext, deps: { i
     const grants = await store.grantConsentsOf(ctx.db, request.principal?.registerNumber ?? registerNumber);
     const clients = new Map((await store.listClients(ctx.db)).map((client) => [client.client_id, client.name[request.lang]]));
     return reply.page('modules/identity/views/my-sessions.njk', {
-      sessions: sessions.map((session) => ({ ...session, current: session.id === request.principal?.sessionId })),
+      sessions: sessions.map((session) => ({ ...session, device: deviceName(session.user_agent, request.t), current: session.id === request.principal?.sessionId })),
       grants: grants.map((grant) => ({ ...grant, client: clients.get(grant.client_id) ?? grant.client_id, titles: grant.scopes.map((scope) => DATA_SCOPES[scope]?.title[request.lang] ?? scope) })),
     }, { status, title: request.t('identity.sessions.title') });
   };

@@ -10,7 +10,7 @@ export class TestBrowser {
   /** Pages seen, newest last. */
   readonly visited: string[] = [];
 
-  constructor(private readonly app: TestApp) {
+  constructor(private readonly app: TestApp, private readonly userAgent = 'TestBrowser/1.0') {
     this.cookies.set(CSRF_COOKIE, 'test-csrf-cookie-value');
   }
 
@@ -29,7 +29,7 @@ export class TestBrowser {
       method,
       url: `${target.pathname}${target.search}`,
       cookies: Object.fromEntries(this.cookies),
-      headers: { host: target.host, 'user-agent': 'TestBrowser/1.0', accept: 'text/html', ...(fields ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+      headers: { host: target.host, 'user-agent': this.userAgent, accept: 'text/html', ...(fields ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
       ...(fields ? { payload: new URLSearchParams({ _csrf: this.app.csrf, ...fields }).toString() } : {}),
     });
     this.remember(response);

@@ -17,7 +17,8 @@ export interface MessageTemplate {
   inApp?: { title: Bilingual; body: Bilingual };
 }
 
-export type TemplateParams = Record<string, string | number>;
+/** A template's values; one that differs by language (a service's name, a status) is given in both. */
+export type TemplateParams = Record<string, string | number | Bilingual>;
 
 /** A template rendered for one channel in one language. */
 export interface RenderedMessage {
@@ -82,8 +83,11 @@ export function compileTemplate(template: MessageTemplate): CompiledTemplate {
   return { template, params };
 }
 
-function fill(text: string, params: TemplateParams): string {
-  return text.replace(PLACEHOLDER, (_whole, name: string) => String(params[name]));
+function fill(text: string, params: TemplateParams, lang: Lang): string {
+  return text.replace(PLACEHOLDER, (_whole, name: string) => {
+    const value = params[name]!;
+    return typeof value === 'object' ? value[lang] : String(value);
+  });
 }
 
 /**
@@ -99,13 +103,13 @@ export function renderTemplate(compiled: CompiledTemplate, channel: Channel, lan
   switch (channel) {
     case 'sms':
       if (!template.sms) break;
-      return { channel, lang, body: fill(template.sms[lang], params) };
+      return { channel, lang, body: fill(template.sms[lang], params, lang) };
     case 'email':
       if (!template.email) break;
-      return { channel, lang, subject: fill(template.email.subject[lang], params), body: fill(template.email.body[lang], params) };
+      return { channel, lang, subject: fill(template.email.subject[lang], params, lang), body: fill(template.email.body[lang], params, lang) };
     case 'inApp':
       if (!template.inApp) break;
-      return { channel, lang, subject: fill(template.inApp.title[lang], params), body: fill(template.inApp.body[lang], params) };
+      return { channel, lang, subject: fill(template.inApp.title[lang], params, lang), body: fill(template.inApp.body[lang], params, lang) };
   }
   throw new TemplateError('TEMPLATE_CHANNEL_MISSING', `template "${template.id}" has no ${channel} text`);
 }

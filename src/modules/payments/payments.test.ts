@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Principal } from '../../kernel/auth.ts';
 import { AppError } from '../../kernel/errors.ts';
-import { isoDate } from '../../kernel/format.ts';
+import { formatMnt, isoDate } from '../../kernel/format.ts';
 import { form, testApp, type TestApp } from '../../../test/helpers.ts';
 import type { Invoice } from './schema.ts';
 import { newInvoice, paidEvents, payAtProviderOnly, payOnDevPage, signedCallback } from './test-fixtures.ts';
@@ -78,8 +78,14 @@ describe('payments', () => {
     assert.equal(timesPaid(invoice), 1);
     const done = await app.as('dev-citizen', { method: 'GET', url: `/en/pay/${invoice.id}` });
     assert.ok(done.body.includes('Payment received'));
-    const devPage = await app.as(null, { method: 'GET', url: `/en/dev-pay/${invoice.providerInvoiceId}` });
+    const devPage = await app.as(null, { method: 'GET', url: `/en/dev-pay/${invoice.providerInvoiceId}?bank=Khan%20bank` });
     assert.ok(devPage.body.includes(`/en/pay/${invoice.id}`));
+    // What is being paid, one row each: amount, description, treasury number and the bank chosen.
+    const rows = [...devPage.body.matchAll(/<div class="govuk-summary-list__row">\s*<dt class="govuk-summary-list__key">\s*([^<]*?)\s*<\/dt>\s*<dd class="govuk-summary-list__value">\s*([^<]*?)\s*<\/dd>/g)].map((match) => [match[1], match[2]]);
+    assert.deepEqual(rows.map(([key]) => key), ['Amount to pay', 'What it is for', 'Treasury invoice number', 'Bank']);
+    assert.equal(rows[0]![1], formatMnt(invoice.amountMnt));
+    assert.equal(rows[2]![1], invoice.treasuryNumber);
+    assert.equal(rows[3]![1], 'Khan bank');
 
     const made = await app.as('dev-citizen', { method: 'POST', url: '/en/my/payments/test-invoice', ...form({}, app.csrf) });
     assert.equal(made.statusCode, 303);

@@ -5,6 +5,11 @@
 // (Бат-Эрдэнэ, Оюунчимэг, ...). Clan names (ургийн овог) were re-registered from 1997 on; most
 // people chose Боржигин or a handful of others, which the order below reflects.
 
+import { CYRILLIC_LATIN as COMMON } from '../../../kernel/text.ts';
+
+// The everyday Latin spelling of places and streets is the kernel's: addresses are shown in English too.
+export { romanize } from '../../../kernel/text.ts';
+
 export const MALE_NAMES = [
   'Бат-Эрдэнэ', 'Батбаяр', 'Ганбаатар', 'Батболд', 'Мөнх-Эрдэнэ', 'Энхбаяр', 'Отгонбаяр', 'Баярсайхан', 'Ганбат',
   'Эрдэнэбат', 'Батбаатар', 'Пүрэвдорж', 'Ганзориг', 'Төмөрбаатар', 'Эрдэнэбаяр', 'Амарсанаа', 'Батжаргал', 'Тэмүүлэн',
@@ -34,31 +39,6 @@ export const CLAN_NAMES = [
 ];
 
 type Table = Record<string, string>;
-
-const COMMON: Table = {
-  а: 'a', б: 'b', в: 'v', г: 'g', д: 'd', е: 'ye', ё: 'yo', ж: 'j', з: 'z', и: 'i', й: 'i', к: 'k', л: 'l', м: 'm',
-  н: 'n', о: 'o', п: 'p', р: 'r', с: 's', т: 't', у: 'u', ф: 'f', х: 'kh', ц: 'ts', ч: 'ch', ш: 'sh', щ: 'sh',
-  ъ: 'i', ы: 'y', ь: 'i', э: 'e', ю: 'yu', я: 'ya',
-};
-
-/** Everyday English spelling of a place or street: Өлгий → Ölgii, Хөвсгөл → Khövsgöl. */
-export function romanize(text: string): string {
-  const table: Table = { ...COMMON, ө: 'ö', ү: 'ü' };
-  let out = '';
-  let startOfWord = true;
-  for (const char of text) {
-    const lower = char.toLowerCase();
-    const mapped = table[lower];
-    if (mapped === undefined) {
-      out += char;
-      startOfWord = !/\p{L}/u.test(char);
-      continue;
-    }
-    out += startOfWord ? mapped.charAt(0).toUpperCase() + mapped.slice(1) : mapped;
-    startOfWord = false;
-  }
-  return out;
-}
 
 /**
  * A name as Mongolian passports and ID cards print it in Latin letters (national standard
