@@ -73,10 +73,10 @@ describe('exchange administration pages', () => {
       assert.ok(body.includes('Test company'));
       assert.ok(body.includes(`href="${BASE}/keys?subsystem=${encodeURIComponent(subsystemId)}">2 keys`), 'key count links to the keys');
       assert.ok(body.includes(`href="${BASE}/members/edit?id=${encodeURIComponent(subsystemId.split('/').slice(0, 3).join('/'))}"`), 'rename link');
-      assert.match(body, /<td class="govuk-table__cell">Signature<br>\s*<span class="govuk-body-s">Node: Central<\/span><\/td>/);
+      assert.match(body, /<td class="govuk-table__cell" data-label="Authentication">Signature<br>\s*<span class="govuk-body-s">Node: Central<\/span><\/td>/);
       // Services: the registries' internal ones and this REST one, personal or not, enabled.
-      assert.match(body, /Records<br><span class="govuk-body-s"><code>MN\/<wbr>COM\/<wbr>fixture\d+\/<wbr>system\/<wbr>records<\/code><\/span><\/td>\s*<td class="govuk-table__cell">REST<br>\s*<span class="govuk-body-s">Personal data: No<\/span><br>\s*<strong class="govuk-tag urtuu-tag govuk-tag--green">Enabled/);
-      assert.match(body, /<td class="govuk-table__cell">Inside the platform<br>\s*<span class="govuk-body-s">Personal data: Yes<\/span>/);
+      assert.match(body, /Records<br><span class="govuk-body-s"><code>MN\/<wbr>COM\/<wbr>fixture\d+\/<wbr>system\/<wbr>records<\/code><\/span><\/td>\s*<td class="govuk-table__cell" data-label="[^"]+">REST<br>\s*<span class="govuk-body-s">Personal data: No<\/span><br>\s*<strong class="govuk-tag urtuu-tag govuk-tag--green">Enabled/);
+      assert.match(body, /<td class="govuk-table__cell" data-label="[^"]+">Inside the platform<br>\s*<span class="govuk-body-s">Personal data: Yes<\/span>/);
       // Rights, grouped by service, each with a way to revoke it.
       const right = (await directory()).rights.find((row) => row.service_id === serviceId)!;
       assert.match(body, /<caption class="govuk-table__caption govuk-table__caption--s">Records <span class="govuk-body-s"><code>MN\/<wbr>COM\/<wbr>fixture/);
