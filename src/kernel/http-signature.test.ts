@@ -41,6 +41,30 @@ describe('HTTP message signatures', () => {
     assert.deepEqual(check({ ...request, headers: { ...request.headers, signature: 'nonsense' } }), { ok: false, reason: 'malformed' });
   });
 
+  it('recomputes the digest over the body that arrived, an empty one too', () => {
+    const request = signed();
+    const check = (changed: typeof request) => verifyRequest(changed, { keyFor, required, maxAgeSeconds: 300 });
+    const { body: _stripped, ...withoutBody } = request;
+    assert.deepEqual(verifyRequest(withoutBody, { keyFor, required, maxAgeSeconds: 300 }), { ok: false, reason: 'digest-mismatch' });
+    assert.deepEqual(check({ ...request, body: Buffer.alloc(0) }), { ok: false, reason: 'digest-mismatch' });
+    // A body with no signed digest at all.
+    const { body: _body, ...bodiless } = base();
+    const added = signRequest(bodiless, { keyId: 'MN/COM/1234567/crm', privateKeyPem: keys.privateKeyPem, headers: ['x-road-client', 'x-road-id'] });
+    assert.deepEqual(check({ ...bodiless, headers: { ...bodiless.headers, ...added }, body: Buffer.from('{}') }), { ok: false, reason: 'missing-component' });
+  });
+
+  it('requires headers named as signed-when-present to be covered when they are sent', () => {
+    const options = { keyFor, required, requiredWhenPresent: ['urtuu-purpose'], maxAgeSeconds: 300 };
+    assert.equal(verifyRequest(signed(), options).ok, true, 'absent: nothing to cover');
+    const withPurpose = base();
+    withPurpose.headers['urtuu-purpose'] = 'Loan';
+    assert.deepEqual(verifyRequest(signed(withPurpose), options), { ok: false, reason: 'missing-component' });
+    const covered = signRequest(withPurpose, { keyId: 'MN/COM/1234567/crm', privateKeyPem: keys.privateKeyPem, headers: ['x-road-client', 'x-road-id', 'urtuu-purpose'] });
+    const request = { ...withPurpose, headers: { ...withPurpose.headers, ...covered } };
+    assert.equal(verifyRequest(request, options).ok, true);
+    assert.deepEqual(verifyRequest({ ...request, headers: { ...request.headers, 'urtuu-purpose': 'Other' } }, options), { ok: false, reason: 'bad-signature' });
+  });
+
   it('refuses a key nobody registered, a stale signature and one that leaves out a required header', () => {
     const forged = { ...base() };
     const added = signRequest(forged, { keyId: 'MN/COM/1234567/crm', privateKeyPem: other.privateKeyPem, headers: ['x-road-client', 'x-road-id'] });

@@ -1,7 +1,8 @@
 // HTTP Message Signatures (RFC 9421) with ECDSA P-256 over SHA-256, and Content-Digest (RFC 9530).
 // An exchange member signs each request with its registered key; the exchange checks who signed,
 // that the method, path, query, identity headers and body digest are what was signed, and that the
-// signature is fresh. Standard headers, so any HTTP stack can produce them.
+// signature is fresh; the digest is recomputed over the body that arrived. Standard headers, so any
+// HTTP stack can produce them.
 import { createHash, createSign, createVerify, randomBytes, timingSafeEqual } from 'node:crypto';
 import { privateKeyOf, publicKeyOf } from './key-cache.ts';
 
@@ -105,6 +106,11 @@ export interface VerifyOptions {
   keyFor(keyId: string): string | undefined;
   /** Components the signature must cover. */
   required: string[];
+  /**
+   * Headers the signature must cover whenever the request carries them (the purpose and consent
+   * of an exchange call): otherwise anyone on the path could add, change or drop them.
+   */
+  requiredWhenPresent?: string[];
   /** How old (or how far in the future) a signature may be, seconds. */
   maxAgeSeconds: number;
   now?: number;
@@ -129,13 +135,16 @@ export function verifyRequest(request: SignableRequest, options: VerifyOptions):
   const keyId = params.get('keyid');
   const created = Number(params.get('created'));
   if (!keyId || !Number.isInteger(created)) return { ok: false, reason: 'malformed' };
-  const needed = [...options.required];
-  if (request.body && request.body.length > 0) needed.push('content-digest');
+  const hasBody = Boolean(request.body && request.body.length > 0);
+  const needed = [...options.required, ...(options.requiredWhenPresent ?? []).filter((name) => header(request, name) !== undefined)];
+  if (hasBody) needed.push('content-digest');
   if (needed.some((component) => !components.includes(component))) return { ok: false, reason: 'missing-component' };
   const now = options.now ?? Math.floor(Date.now() / 1000);
   if (Math.abs(now - created) > options.maxAgeSeconds) return { ok: false, reason: 'stale' };
-  if (request.body && request.body.length > 0) {
-    const expected = Buffer.from(contentDigest(request.body));
+  // A digest that was signed (or sent) is checked against the body that arrived, an empty one
+  // included: a signed POST whose body was stripped on the way must not pass as a bodiless request.
+  if (hasBody || components.includes('content-digest') || header(request, 'content-digest') !== undefined) {
+    const expected = Buffer.from(contentDigest(request.body ?? Buffer.alloc(0)));
     const given = Buffer.from(header(request, 'content-digest') ?? '');
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { ok: false, reason: 'digest-mismatch' };
   }

@@ -37,6 +37,13 @@ export function normalisePath(raw: string): string | undefined {
   return decoded;
 }
 
+/**
+ * Headers that say why a person's data is read and under which consent: whenever a request carries
+ * them the signature must cover them, so nobody on the way can swap the purpose the person sees in
+ * their log or the consent the read is made under.
+ */
+export const SIGNED_WHEN_PRESENT = ['urtuu-purpose', 'urtuu-consent', 'urtuu-consent-code'];
+
 // Headers never forwarded between client, exchange and provider (PR-REST 4.3).
 export const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'user-agent', 'server', 'content-length', 'expect']);
 

@@ -3,6 +3,7 @@
 // registries exactly as an outside system does.
 import { randomUUID } from 'node:crypto';
 import { signRequest } from '../../kernel/http-signature.ts';
+import { SIGNED_WHEN_PRESENT } from './access.ts';
 
 export interface ExchangeCallOptions {
   method?: string;
@@ -87,7 +88,7 @@ export class ExchangeClient {
       ...(options.issue ? { 'x-road-issue': options.issue } : {}),
       ...(options.headers ?? {}),
     };
-    Object.assign(headers, signRequest({ method, url, headers, body }, { keyId: this.options.keyId, privateKeyPem: this.options.privateKeyPem, headers: ['x-road-client', 'x-road-id'] }));
+    Object.assign(headers, signRequest({ method, url, headers, body }, { keyId: this.options.keyId, privateKeyPem: this.options.privateKeyPem, headers: ['x-road-client', 'x-road-id', ...SIGNED_WHEN_PRESENT.filter((name) => headers[name] !== undefined)] }));
     const response = await this.options.transport({ method, url, headers, ...(body ? { body } : {}) });
     return { ...response, json: <T>() => JSON.parse(response.body.toString('utf8')) as T };
   }

@@ -66,7 +66,7 @@ describe('the exchange', () => {
       for (const name of ['information-mediator-client', 'x-govstack-client']) {
         const url = addressUrl();
         const headers: Record<string, string> = { [name]: bank.client, 'x-road-client': bank.client, 'x-road-id': `id-${name}`, 'urtuu-consent': consent.id, 'urtuu-purpose': PURPOSE };
-        Object.assign(headers, signRequest({ method: 'GET', url, headers }, { keyId: bank.keyId, privateKeyPem: bank.privateKeyPem, headers: ['x-road-client', 'x-road-id'] }));
+        Object.assign(headers, signRequest({ method: 'GET', url, headers }, { keyId: bank.keyId, privateKeyPem: bank.privateKeyPem, headers: ['x-road-client', 'x-road-id', 'urtuu-consent', 'urtuu-purpose'] }));
         delete headers['x-road-client'];
         // The signature covers x-road-client; a client that names itself only in the other header
         // signs that value under the X-Road name, which the exchange reads from the same place.
@@ -209,7 +209,7 @@ describe('the exchange', () => {
       const consent = await consentFor(CITIZEN, bank);
       const url = addressUrl();
       const headers: Record<string, string> = { 'x-road-client': bank.client, 'x-road-id': 'replayed-once', 'urtuu-consent': consent.id, 'urtuu-purpose': PURPOSE };
-      Object.assign(headers, signRequest({ method: 'GET', url, headers }, { keyId: bank.keyId, privateKeyPem: bank.privateKeyPem, headers: ['x-road-client', 'x-road-id'] }));
+      Object.assign(headers, signRequest({ method: 'GET', url, headers }, { keyId: bank.keyId, privateKeyPem: bank.privateKeyPem, headers: ['x-road-client', 'x-road-id', 'urtuu-consent', 'urtuu-purpose'] }));
       assert.equal((await app.server.inject({ method: 'GET', url, headers })).statusCode, 200);
       const replay = await app.server.inject({ method: 'GET', url, headers });
       assert.equal(replay.statusCode, 409);
@@ -227,6 +227,52 @@ describe('the exchange', () => {
       Object.assign(signed, signRequest({ method: 'POST', url: '/r1/MN/GOV/ema/registries/digitalRegistries/data/population/1.0/read', headers: signed, body }, { keyId: bank.keyId, privateKeyPem: bank.privateKeyPem, headers: ['x-road-client', 'x-road-id'] }));
       const changed = await app.server.inject({ method: 'POST', url: '/r1/MN/GOV/ema/registries/digitalRegistries/data/population/1.0/read', headers: signed, payload: '{"a":2}' });
       assert.equal(changed.statusCode, 401);
+    });
+
+    it('refuses a signed POST whose body was removed on the way, its digest kept', async () => {
+      const url = '/r1/MN/GOV/ema/registries/digitalRegistries/data/population/1.0/read';
+      const body = Buffer.from(JSON.stringify({ query: { content: { registerNumber: CITIZEN } } }));
+      const signed: Record<string, string> = { 'x-road-client': bank.client, 'x-road-id': 'stripped-body', 'content-type': 'application/json' };
+      Object.assign(signed, signRequest({ method: 'POST', url, headers: signed, body }, { keyId: bank.keyId, privateKeyPem: bank.privateKeyPem, headers: ['x-road-client', 'x-road-id'] }));
+      const stripped = await app.server.inject({ method: 'POST', url, headers: { ...signed, 'content-length': '0' } });
+      assert.equal(stripped.statusCode, 401, stripped.body);
+      assert.match(stripped.json<XRoadError>().message, /digest-mismatch/);
+      // A body added to a request signed without one has no signed digest: refused too.
+      const bodiless: Record<string, string> = { 'x-road-client': bank.client, 'x-road-id': 'added-body', 'content-type': 'application/json' };
+      Object.assign(bodiless, signRequest({ method: 'POST', url, headers: bodiless }, { keyId: bank.keyId, privateKeyPem: bank.privateKeyPem, headers: ['x-road-client', 'x-road-id'] }));
+      const added = await app.server.inject({ method: 'POST', url, headers: bodiless, payload: body });
+      assert.equal(added.statusCode, 401);
+      assert.match(added.json<XRoadError>().message, /missing-component/);
+      const { 'content-digest': _dropped, ...withoutDigest } = signed;
+      const noDigest = await app.server.inject({ method: 'POST', url, headers: withoutDigest, payload: body });
+      assert.equal(noDigest.statusCode, 401);
+    });
+
+    it('refuses a message whose purpose or consent was changed, added or dropped after signing', async () => {
+      const consent = await consentFor(CITIZEN, bank);
+      const other = await consentFor(CITIZEN, bank);
+      const url = addressUrl();
+      const send = (id: string, change: (headers: Record<string, string>) => void, sign = ['x-road-client', 'x-road-id', 'urtuu-consent', 'urtuu-purpose']) => {
+        const headers: Record<string, string> = { 'x-road-client': bank.client, 'x-road-id': id, 'urtuu-consent': consent.id, 'urtuu-purpose': PURPOSE };
+        Object.assign(headers, signRequest({ method: 'GET', url, headers }, { keyId: bank.keyId, privateKeyPem: bank.privateKeyPem, headers: sign }));
+        change(headers);
+        return app.server.inject({ method: 'GET', url, headers });
+      };
+      assert.equal((await send('purpose-intact', () => {})).statusCode, 200);
+      for (const [name, change] of [
+        ['purpose changed', (h: Record<string, string>) => (h['urtuu-purpose'] = 'Something else entirely')],
+        ['consent changed', (h: Record<string, string>) => (h['urtuu-consent'] = other.id)],
+        ['purpose dropped', (h: Record<string, string>) => delete h['urtuu-purpose']],
+        ['code added', (h: Record<string, string>) => (h['urtuu-consent-code'] = '123456')],
+      ] as const) {
+        const response = await send(`purpose-${name}`, change);
+        assert.equal(response.statusCode, 401, name);
+        assert.equal(response.json<XRoadError>().type, 'Server.ClientProxy.AuthenticationFailed', name);
+      }
+      // A signature that leaves the purpose and consent out is not enough when they are sent.
+      const unsigned = await send('purpose-not-covered', () => {}, ['x-road-client', 'x-road-id']);
+      assert.equal(unsigned.statusCode, 401);
+      assert.match(unsigned.json<XRoadError>().message, /missing-component/);
     });
 
     it('stops accepting a revoked key', async () => {

@@ -12,7 +12,7 @@ import { generateKeyPair } from '../../kernel/pki.ts';
 import { isPersonNumber, personNumbersIn } from '../../kernel/person-number.ts';
 import { seal, unseal } from '../../kernel/secrets.ts';
 import { storable } from '../../kernel/storable.ts';
-import { HOP_BY_HOP, globMatches, isLoopback, maskRegisterNumbers, normalisePath, requestHash, subjectHash } from './access.ts';
+import { HOP_BY_HOP, SIGNED_WHEN_PRESENT, globMatches, isLoopback, maskRegisterNumbers, normalisePath, requestHash, subjectHash } from './access.ts';
 import { CODE, INSTANCE_OR_CLASS, formatServiceId, parseClientId, type ClientId, type ServiceId } from './identifiers.ts';
 import { MessageLog, verifyLog, type LogEntry, type SigningKey, type VerifyReport } from './log.ts';
 import * as store from './store.ts';
@@ -322,7 +322,7 @@ export function createExchange(ctx: AppContext, options: ExchangeOptions): Excha
     const keys = new Map(dir.keys.filter((key) => key.subsystem_id === client).map((key) => [key.key_id, key.public_key_pem]));
     const result = verifyRequest(
       { method: request.method, url: request.url, headers: request.headers, body: request.body },
-      { keyFor: (id) => keys.get(id), required: SIGNED_COMPONENTS, maxAgeSeconds: 300 },
+      { keyFor: (id) => keys.get(id), required: SIGNED_COMPONENTS, requiredWhenPresent: SIGNED_WHEN_PRESENT, maxAgeSeconds: 300 },
     );
     if (!result.ok) throw new Refused('unauthenticated', { reason: result.reason });
     if (!result.nonce) throw new Refused('unauthenticated', { reason: 'no nonce' });
