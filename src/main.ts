@@ -174,6 +174,9 @@ async function main(argv: string[]): Promise<number> {
       bar?.finish();
       if (report.ok) {
         console.log(`The exchange log is intact: ${report.entries} entries in ${report.batches} signed batches.`);
+        console.log(report.checkpoint
+          ? `Its end matches the newest checkpoint (entry ${report.checkpoint.seq}, ${report.checkpoint.at}) kept at ${app.exchange.witness}.`
+          : `No checkpoint was found at ${app.exchange.witness ?? 'a witness'}: entries cut off the end could not be detected.`);
         return 0;
       }
       console.log(`The exchange log has been tampered with: ${report.firstBad?.reason} (first bad entry: ${report.firstBad?.seq}).`);

@@ -1,6 +1,7 @@
 // The exchange's command line as an operator runs it: registering a satellite node writes its
 // certificate (server and client auth, the names asked for), its private key (owner-only) and the
 // exchange CA, and the node is known to the central node afterwards; bad arguments exit with 2.
+// verify-log checks the log's end against the checkpoint kept outside the database.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
@@ -64,6 +65,38 @@ describe('urtuu exchange node-cert', () => {
     } finally {
       await app.close();
     }
+  });
+
+  it('verify-log says the log is intact, then that entries were cut off its end', async () => {
+    const open = () => buildApp(loadConfig({ ...process.env, ...env, NODE_ENV: 'test' }, { logLevel: 'warn', ...(database ? { databaseUrl: database.url } : {}) }));
+    let app = await open();
+    try {
+      for (let n = 0; n < 3; n += 1) {
+        await app.exchange.refuse(undefined, { method: 'GET', subPath: `/${n}`, query: '', url: `/r1/x/${n}`, headers: {}, body: undefined, remoteAddress: '127.0.0.1', lang: 'en' }, 'badRequest', { detail: 'cli test' });
+      }
+    } finally {
+      // Shutting down writes a checkpoint of the log's head to the witness under the data directory.
+      await app.close();
+    }
+    const intact = await urtuu(['exchange', 'verify-log'], env);
+    assert.equal(intact.code, 0, intact.out);
+    assert.match(intact.out, /intact/);
+    assert.match(intact.out, /matches the newest checkpoint/);
+
+    app = await open();
+    try {
+      // Someone with the database owner's rights switches the append-only triggers off and cuts the last batch.
+      await app.ctx.db.transaction(async (tx) => {
+        await tx.query('SET LOCAL session_replication_role = replica');
+        await tx.query('DELETE FROM exchange.message_log WHERE batch_id = (SELECT max(id) FROM exchange.log_batches)');
+        await tx.query('DELETE FROM exchange.log_batches WHERE id = (SELECT max(id) FROM exchange.log_batches)');
+      });
+    } finally {
+      await app.close();
+    }
+    const tampered = await urtuu(['exchange', 'verify-log'], env);
+    assert.equal(tampered.code, 1, tampered.out);
+    assert.match(tampered.out, /tampered with: the log ends at entry \d+, but the checkpoint of .* recorded entry \d+/);
   });
 
   it('refuses a bad node id or missing arguments with exit code 2', async () => {

@@ -15,6 +15,7 @@ import { purposeText } from './purpose.ts';
 import { describeAccess, exchangeRoutes } from './routes.ts';
 import { centralAgent, centralLinkFromEnvironment, forwardToCentral, startNodeListener } from './node.ts';
 import { createExchange, type ConsentCodeDelivery, type Exchange } from './service.ts';
+import { DirectoryWitness, MemoryWitness, type LogWitness } from './witness.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const messages = (lang: string) => JSON.parse(readFileSync(path.join(here, 'locales', `${lang}.json`), 'utf8')) as Messages;
@@ -29,12 +30,32 @@ export const exchangeManifest: ModuleManifest = {
 export const PLATFORM_MEMBER = { memberClass: 'GOV', memberCode: 'ema', agencyId: 'ema' };
 export const PORTAL_SUBSYSTEM = 'portal';
 
+/**
+ * Where checkpoints of the message log are kept: EXCHANGE_LOG_WITNESS_DIR, else a folder under the
+ * data directory named after the database (so each database has its own, and the name comes from
+ * the operator's settings, not from anything stored in the database). A database held only in
+ * memory keeps its checkpoints in memory too.
+ */
+export function logWitnessFor(config: AppContext['config'], env: NodeJS.ProcessEnv = process.env): LogWitness {
+  if (env.EXCHANGE_LOG_WITNESS_DIR) return new DirectoryWitness(path.resolve(env.EXCHANGE_LOG_WITNESS_DIR));
+  if (!config.databaseUrl && config.inMemory) return new MemoryWitness();
+  let database = 'embedded';
+  if (config.databaseUrl) {
+    const url = new URL(config.databaseUrl);
+    database = `${url.hostname}-${url.port || '5432'}-${decodeURIComponent(url.pathname.slice(1)) || 'postgres'}`.replace(/[^A-Za-z0-9._-]/g, '_');
+  }
+  return new DirectoryWitness(path.join(config.dataDir, 'exchange-log-witness', database));
+}
+
 /** The exchange of this process; a satellite node forwards to the central node (see node.ts). */
 export function createExchangeService(ctx: AppContext): Exchange {
   const link = centralLinkFromEnvironment();
+  const seconds = Number(process.env.EXCHANGE_CHECKPOINT_SECONDS || 60);
   return createExchange(ctx, {
     instance: process.env.EXCHANGE_INSTANCE || 'MN',
     nodeId: process.env.EXCHANGE_NODE_ID || 'central',
+    witness: logWitnessFor(ctx.config),
+    checkpointEveryMs: Number.isFinite(seconds) && seconds >= 1 ? seconds * 1000 : 60_000,
     ...(link ? { forward: forwardToCentral(link, centralAgent(link)) } : {}),
   });
 }
@@ -167,3 +188,4 @@ export { exchangeCa, issueNodeCertificate, startNodeListener } from './node.ts';
 export { exchangeRequest, send as sendExchangeResponse } from './routes.ts';
 export { bilingualPurpose, purposeText } from './purpose.ts';
 export type { ServiceId } from './identifiers.ts';
+export { DirectoryWitness, MemoryWitness, type Checkpoint, type LogWitness } from './witness.ts';

@@ -8,6 +8,7 @@ import { createHash, createSign, createVerify } from 'node:crypto';
 import { Batcher } from '../../kernel/batcher.ts';
 import type { Db, Queryable } from '../../kernel/db.ts';
 import { privateKeyOf, publicKeyOf } from '../../kernel/key-cache.ts';
+import { checkpointSigned, type Checkpoint } from './witness.ts';
 
 export interface LogEntry {
   /** ISO time with milliseconds. */
@@ -93,6 +94,13 @@ export class MessageLog {
 
   /** The chain's head as this process last wrote or read it. */
   private head: { seq: number; hash: string } | undefined;
+  /** The last entry this process committed: what it can vouch for in a checkpoint. */
+  private committed: { seq: number; hash: string } | undefined;
+
+  /** The last entry this process wrote (committed), if it wrote any. */
+  lastCommitted(): { seq: number; hash: string } | undefined {
+    return this.committed;
+  }
 
   private async readHead(): Promise<{ seq: number; hash: string }> {
     const { rows } = await this.db.query<{ seq: number; entry_hash: string }>('SELECT seq, entry_hash FROM exchange.message_log ORDER BY seq DESC LIMIT 1');
@@ -140,6 +148,7 @@ export class MessageLog {
           params,
         );
         this.head = { seq: lastSeq, hash: previous };
+        if (!this.committed || lastSeq > this.committed.seq) this.committed = this.head;
         return entries.map(() => undefined);
       } catch (error) {
         this.head = undefined;
@@ -157,6 +166,8 @@ export interface VerifyReport {
   ok: boolean;
   /** The first entry (or batch) that does not check out, and why. */
   firstBad?: { seq: number; reason: string };
+  /** The witness's checkpoint the log's end was compared with, when there was one. */
+  checkpoint?: { seq: number; at: string };
 }
 
 interface StoredEntry {
@@ -168,9 +179,11 @@ interface StoredEntry {
 
 /**
  * Walks the whole log in order and proves it untouched: every hash recomputes, every entry links
- * to the one before, every entry is in a batch, and every batch's signature verifies.
+ * to the one before, every entry is in a batch, and every batch's signature verifies. Given the
+ * witness's newest checkpoint, it also proves nothing was cut off the end: the log reaches the
+ * checkpointed entry and that entry's hash is the one checkpointed.
  */
-export async function verifyLog(db: Queryable, publicKeys: Map<string, string>, onProgress?: (done: number, total: number) => void): Promise<VerifyReport> {
+export async function verifyLog(db: Queryable, publicKeys: Map<string, string>, onProgress?: (done: number, total: number) => void, checkpoint?: Checkpoint): Promise<VerifyReport> {
   const total = Number((await db.query<{ n: number }>('SELECT count(*)::bigint AS n FROM exchange.message_log')).rows[0]?.n ?? 0);
   const batches = (await db.query<{ id: number; first_seq: number; last_seq: number; last_hash: string; merkle_root: string; key_id: string; signature: string }>(
     'SELECT id, first_seq, last_seq, last_hash, merkle_root, key_id, signature FROM exchange.log_batches ORDER BY id',
@@ -187,6 +200,7 @@ export async function verifyLog(db: Queryable, publicKeys: Map<string, string>, 
   let done = 0;
   let batchHashes: string[] = [];
   let currentBatch: number | undefined;
+  let checkpointedHash: string | undefined;
   const closeBatch = (seq: number): VerifyReport | undefined => {
     if (currentBatch === undefined) return undefined;
     const batch = batchById.get(currentBatch)!;
@@ -220,6 +234,7 @@ export async function verifyLog(db: Queryable, publicKeys: Map<string, string>, 
       };
       const hash = entryHash(previous, entry);
       if (hash !== row.entry_hash) return { entries: total, batches: batches.length, ok: false, firstBad: { seq, reason: `entry ${seq} was changed after it was written` } };
+      if (checkpoint && seq === checkpoint.seq) checkpointedHash = hash;
       batchHashes.push(hash);
       previous = hash;
       after = seq;
@@ -232,6 +247,18 @@ export async function verifyLog(db: Queryable, publicKeys: Map<string, string>, 
   const lastBatch = batches.at(-1);
   if (lastBatch && lastBatch.last_seq !== after) {
     return { entries: total, batches: batches.length, ok: false, firstBad: { seq: lastBatch.last_seq, reason: `entries up to ${lastBatch.last_seq} were signed but the log ends at ${after}` } };
+  }
+  if (checkpoint) {
+    const anchored = { seq: checkpoint.seq, at: checkpoint.at };
+    const tampered = (seq: number, reason: string): VerifyReport => ({ entries: total, batches: batches.length, ok: false, firstBad: { seq, reason }, checkpoint: anchored });
+    if (!checkpointSigned(checkpoint, publicKeys)) return tampered(checkpoint.seq, `the checkpoint of ${checkpoint.at} (entry ${checkpoint.seq}) is not signed by this log's key: the checkpoint or the log's key was replaced`);
+    if (after < checkpoint.seq) {
+      return tampered(after + 1, after === 0
+        ? `the log is empty, but the checkpoint of ${checkpoint.at} recorded ${checkpoint.seq} entries: the whole log was deleted`
+        : `the log ends at entry ${after}, but the checkpoint of ${checkpoint.at} recorded entry ${checkpoint.seq}: entries ${after + 1} to ${checkpoint.seq} (at least) were deleted from the end`);
+    }
+    if (checkpointedHash !== checkpoint.hash) return tampered(checkpoint.seq, `entry ${checkpoint.seq} is not the entry the checkpoint of ${checkpoint.at} recorded: the log was rewritten from there`);
+    return { entries: total, batches: batches.length, ok: true, checkpoint: anchored };
   }
   return { entries: total, batches: batches.length, ok: true };
 }

@@ -17,6 +17,7 @@ import { CODE, INSTANCE_OR_CLASS, formatServiceId, parseClientId, type ClientId,
 import { MessageLog, verifyLog, type LogEntry, type SigningKey, type VerifyReport } from './log.ts';
 import * as store from './store.ts';
 import { purposeText } from './purpose.ts';
+import { signCheckpoint, type LogWitness } from './witness.ts';
 import { LruCache } from '../../kernel/lru.ts';
 
 export interface ExchangeRequest {
@@ -119,6 +120,10 @@ export interface ExchangeOptions {
   nodeId: string;
   /** On a satellite node: sends requests for services this node does not hold to the central node. */
   forward?: (service: ServiceId, request: ExchangeRequest, client: string) => Promise<ExchangeResponse>;
+  /** Keeps signed checkpoints of the log's head outside the database (see witness.ts). */
+  witness?: LogWitness;
+  /** How often a checkpoint is made while the log grows, ms (one is made on shutdown too). */
+  checkpointEveryMs?: number;
 }
 
 export interface ConsentCodeRequest {
@@ -152,7 +157,10 @@ export interface Exchange {
   consentsOf(registerNumber: string): Promise<store.ConsentRow[]>;
   withdrawConsent(registerNumber: string, consentId: string): Promise<void>;
   grantConsent(consent: { subject: string; clientId: string; services: string[]; purpose: string; method: 'portal' | 'operator'; days: number }): Promise<store.ConsentRow>;
+  /** Checks the log's chain and signatures, and its end against the witness's newest checkpoint. */
   verifyLog(onProgress?: (done: number, total: number) => void): Promise<VerifyReport>;
+  /** Where checkpoints of the log are kept, if anywhere. */
+  readonly witness: string | undefined;
   /** The platform's own signing identity for a subsystem it operates (e.g. the portal). */
   platformKey(subsystemId: string): Promise<SigningKey>;
   subjectHash(registerNumber: string): string;
@@ -274,6 +282,21 @@ export function createExchange(ctx: AppContext, options: ExchangeOptions): Excha
     store.pruneSeen(db, 900).catch(() => {});
   }, 60_000);
   pruneTimer.unref();
+
+  // Checkpoints of what this process wrote, so cutting entries off the end of the log shows.
+  let checkpointed = 0;
+  async function checkpoint(): Promise<void> {
+    const head = log.lastCommitted();
+    if (!options.witness || !head || head.seq <= checkpointed || !logKey) return;
+    await options.witness.record(signCheckpoint(options.nodeId, head, logKey));
+    checkpointed = Math.max(checkpointed, head.seq);
+  }
+  const checkpointTimer = options.witness
+    ? setInterval(() => {
+        checkpoint().catch((error: unknown) => ctx.log.error({ err: error, witness: options.witness?.description }, 'exchange log checkpoint failed'));
+      }, options.checkpointEveryMs ?? 60_000)
+    : undefined;
+  checkpointTimer?.unref();
 
   function errorResponse(refusal: RefusalName, params: Record<string, string>, requestId: string, lang: Lang, accept: string | undefined): ExchangeResponse {
     const definition = REFUSALS[refusal];
@@ -550,6 +573,7 @@ export function createExchange(ctx: AppContext, options: ExchangeOptions): Excha
   return {
     instance: options.instance,
     forwards: Boolean(options.forward),
+    witness: options.witness?.description,
     provide(name, run) {
       handlers.set(name, run);
     },
@@ -741,7 +765,13 @@ export function createExchange(ctx: AppContext, options: ExchangeOptions): Excha
 
     async verifyLog(onProgress) {
       await log.flush();
-      return verifyLog(db, await store.logPublicKeys(db), onProgress);
+      let newest;
+      try {
+        newest = await options.witness?.newest(options.nodeId);
+      } catch (error) {
+        return { entries: 0, batches: 0, ok: false, firstBad: { seq: 0, reason: `the witness's newest checkpoint cannot be read (${(error as Error).message}): the witness was tampered with or damaged` } };
+      }
+      return verifyLog(db, await store.logPublicKeys(db), onProgress, newest);
     },
 
     async platformKey(subsystemId) {
@@ -823,8 +853,10 @@ export function createExchange(ctx: AppContext, options: ExchangeOptions): Excha
 
     async flush() {
       clearInterval(pruneTimer);
+      if (checkpointTimer) clearInterval(checkpointTimer);
       await seen.flush();
       await log.flush();
+      await checkpoint();
     },
   };
 }
