@@ -34,6 +34,8 @@ export interface ExchangeRequest {
   peerCertificatePem?: string | undefined;
   /** The exchange node the request came through (node-to-node interface), when it did. */
   viaNode?: string | undefined;
+  /** The header that names the client in the caller's protocol (GovStack: Information-Mediator-Client), for messages. */
+  clientHeaderName?: string;
   lang: Lang;
 }
 
@@ -69,6 +71,11 @@ export interface ProviderResponse {
   mentioned?: string[];
   /** The client owns this data (an agency reading its own registry): no consent is asked, the read is still logged. */
   consentExempt?: 'owner';
+  /**
+   * The answer is about people even though it names none (a lookup that matched nobody): consent
+   * is asked all the same, so whether anyone matched cannot be learnt without it.
+   */
+  consentRequired?: boolean;
 }
 
 export type ProviderHandler = (request: ProviderRequest) => Promise<ProviderResponse>;
@@ -320,7 +327,7 @@ export function createExchange(ctx: AppContext, options: ExchangeOptions): Excha
    */
   async function authenticate(request: ExchangeRequest, clientHeader: string | undefined, dir: store.Directory): Promise<{ clientId: ClientId; client: string; subsystem: store.SubsystemRow; replay?: Promise<void> }> {
     const clientId = parseClientId(clientHeader);
-    if (!clientId || !clientId.subsystemCode) throw new Refused('invalidClient');
+    if (!clientId || !clientId.subsystemCode) throw new Refused('invalidClient', { header: clientHeaderNameOf(request) });
     const client = `${clientId.instance}/${clientId.memberClass}/${clientId.memberCode}/${clientId.subsystemCode}`;
     const subsystem = dir.subsystems.find((row) => row.id === client && row.status === 'active');
     const member = dir.members.find((row) => row.id === subsystem?.member_id && row.status === 'active');
@@ -565,6 +572,14 @@ export function createExchange(ctx: AppContext, options: ExchangeOptions): Excha
     return header(request.headers, 'x-road-id') ?? `${options.instance}-${requestId}`;
   }
 
+  /** The header a caller names itself in: the one it sent, else the one its protocol uses. */
+  function clientHeaderNameOf(request: ExchangeRequest): string {
+    if (header(request.headers, 'information-mediator-client') !== undefined) return 'Information-Mediator-Client';
+    if (header(request.headers, 'x-govstack-client') !== undefined) return 'X-GovStack-Client';
+    if (header(request.headers, 'x-road-client') !== undefined) return 'X-Road-Client';
+    return request.clientHeaderName ?? 'X-Road-Client';
+  }
+
   /** The client as the request names it, in any of the three header spellings. */
   function clientHeaderOf(request: ExchangeRequest): string | undefined {
     return header(request.headers, 'x-road-client') ?? header(request.headers, 'information-mediator-client') ?? header(request.headers, 'x-govstack-client');
@@ -660,7 +675,7 @@ export function createExchange(ctx: AppContext, options: ExchangeOptions): Excha
         await replay;
         const disclosed = [...new Set(provided.subjects ?? [])];
         subjects = [...new Set([...disclosed, ...(provided.mentioned ?? [])])];
-        if (service.personal && disclosed.length > 0 && provided.consentExempt !== 'owner') {
+        if (service.personal && (disclosed.length > 0 || provided.consentRequired) && provided.consentExempt !== 'owner') {
           if (!purpose) throw new Refused('purposeRequired');
           consentId = await checkConsent(request, client, clientMember, service.id, disclosed, prefetched);
         }

@@ -12,7 +12,7 @@ import type { Registry, RegistryRecord } from './schema.ts';
 import { ownsRegistry } from './services.ts';
 import * as store from './store.ts';
 import type { Queryable } from '../../kernel/db.ts';
-import { isPersonNumber } from '../../kernel/person-number.ts';
+import { isPersonNumber, personNumbersIn } from '../../kernel/person-number.ts';
 
 type Content = Record<string, unknown>;
 
@@ -42,6 +42,17 @@ function disclosed(registry: Registry, records: RegistryRecord[], client: string
   const subjects = [...new Set(records.flatMap((record) => record.subjects))];
   if (subjects.length === 0) return {};
   return { subjects, ...(ownsRegistry(client, registry) ? { consentExempt: 'owner' as const } : {}) };
+}
+
+/**
+ * What a lookup in a register of people tells the exchange: whom it found and whom the query names
+ * by register number. A caller other than the owner is then asked for consent whether or not
+ * anyone matched, so a refusal cannot tell a person in the register from one who is not.
+ */
+function lookedUp(registry: Registry, records: RegistryRecord[], query: unknown, client: string): Pick<ProviderResponse, 'subjects' | 'consentExempt' | 'consentRequired'> {
+  if (registry.subjectPaths.length === 0 || ownsRegistry(client, registry)) return disclosed(registry, records, client);
+  const subjects = [...new Set([...records.flatMap((record) => record.subjects), ...personNumbersIn(JSON.stringify(query ?? null))])];
+  return subjects.length > 0 ? { subjects } : { consentRequired: true };
 }
 
 const PERSONAL_USAGE_PATHS = new Set(['/data/MyPersonalDataUsage/1.0', '/data/myPersonalDataUsage', '/data/mypersonalDataUsage']);
@@ -145,7 +156,8 @@ export function digitalRegistriesHandler(registries: Registries, exchange: Excha
       });
       const body: Content = { count: items.length, previous: page > 1 ? pageLink(request, page - 1) : null, results: items.map((record) => record.content) };
       if (page * pageSize < total) body.next = pageLink(request, page + 1);
-      return { status: 200, body, ...disclosed(registry, items, request.client) };
+      const filtered = Object.keys(criteria).length > 0 || Boolean(search);
+      return { status: 200, body, ...(filtered ? lookedUp(registry, items, { criteria, search }, request.client) : disclosed(registry, items, request.client)) };
     }
     if (!registry) return json(404, { detail: `no registry ${name}/${version}` });
 
@@ -163,15 +175,15 @@ export function digitalRegistriesHandler(registries: Registries, exchange: Excha
       return {
         status: 200,
         body: { answer: { status: items.length > 0, message: items.length > 0 ? 'Object found from database' : 'Object not found from database' } },
-        ...disclosed(registry, items, request.client),
+        ...lookedUp(registry, items, criteria, request.client),
       };
     }
     if (rest === 'read' && method === 'POST') {
       const criteria = objectAt(body, 'query', 'content');
       if (!criteria) return json(400, { detail: 'query.content is required' });
       const { items } = await registries.query(registry, { match: criteria, limit: 1, offset: 0 });
-      if (items.length === 0) return NOT_FOUND;
-      return { status: 200, body: { content: items[0]!.content }, ...disclosed(registry, items, request.client) };
+      if (items.length === 0) return { ...NOT_FOUND, ...lookedUp(registry, items, criteria, request.client) };
+      return { status: 200, body: { content: items[0]!.content }, ...lookedUp(registry, items, criteria, request.client) };
     }
     if ((rest === 'update' || rest === 'update-entries' || rest === 'updateEntries') && method === 'PUT') {
       const criteria = objectAt(body, 'query', 'content');
@@ -202,10 +214,10 @@ export function digitalRegistriesHandler(registries: Registries, exchange: Excha
       const [, id, fieldWithExtension] = match;
       const field = fieldWithExtension!.replace(/\.[A-Za-z0-9]+$/, '');
       const record = (await registries.byId(registry, id!)) ?? (await registries.byKey(registry, id!));
-      if (!record || !(field in record.content)) return NOT_FOUND;
+      if (!record || !(field in record.content)) return { ...NOT_FOUND, ...lookedUp(registry, record ? [record] : [], id, request.client) };
       const value = record.content[field];
       const response = typeof value === 'string' ? jsonString(200, value) : json(200, value);
-      return { ...response, ...disclosed(registry, [record], request.client) };
+      return { ...response, ...lookedUp(registry, [record], id, request.client) };
     }
     return json(404, { detail: 'unknown path' });
   };

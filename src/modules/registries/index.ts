@@ -41,7 +41,7 @@ export async function registerRegistries(app: FastifyInstance, ctx: AppContext, 
       handler: async (request, reply) => {
         const subPath = request.url.split('?')[0]!.slice('/govstack/digital-registries'.length) || '/';
         const [instance, memberClass, memberCode, subsystemCode, serviceCode] = digitalRegistriesService(exchange.instance).split('/') as [string, string, string, string, string];
-        return sendExchangeResponse(reply, await exchange.handle({ instance, memberClass, memberCode, subsystemCode, serviceCode }, exchangeRequest(request, subPath)));
+        return sendExchangeResponse(reply, await exchange.handle({ instance, memberClass, memberCode, subsystemCode, serviceCode }, { ...exchangeRequest(request, subPath), clientHeaderName: 'Information-Mediator-Client' }));
       },
     });
   });

@@ -134,6 +134,39 @@ describe('registries', () => {
       assert.equal(elsewhere.json<{ type: string }>().type, 'Server.ServerProxy.AccessDenied', 'its right stops at the herder register');
     });
 
+    it('answers whether someone is in the register only after the consent check, alike for both', async () => {
+      const DR_CALL = (body: unknown, consent?: string) => outsider.exchange.call(DR, '/data/herders/1.0/exists', { method: 'POST', body, purpose: 'Milk contract', ...(consent ? { consent } : {}) });
+      const present = await DR_CALL({ query: { content: { cardNumber: 'H000001' } } });
+      const absent = await DR_CALL({ query: { content: { cardNumber: 'H999999' } } });
+      assert.equal(present.status, 403);
+      assert.equal(absent.status, present.status, 'in the register or not, the same answer');
+      assert.equal(absent.json<{ type: string }>().type, present.json<{ type: string }>().type);
+      assert.equal(absent.json<{ type: string }>().type, 'Server.ServerProxy.ConsentRequired');
+      // Named by register number: refused alike without the person's consent, answered with it.
+      const someone = (await app.ctx.db.query<{ key: string }>(`SELECT key FROM registries.records WHERE registry_id = 'population' AND key <> $1 LIMIT 1`, [DEMO_CITIZEN.registerNumber])).rows[0]!.key;
+      const namedAbsent = await DR_CALL({ query: { content: { registerNumber: someone } } });
+      const namedPresent = await DR_CALL({ query: { content: { registerNumber: DEMO_CITIZEN.registerNumber } } });
+      assert.deepEqual([namedAbsent.status, namedPresent.status], [403, 403]);
+      const consent = await app.exchange.grantConsent({ subject: someone, clientId: outsider.client, services: [DR], purpose: 'Milk contract', method: 'portal', days: 1 });
+      const answered = await DR_CALL({ query: { content: { registerNumber: someone } } }, consent.id);
+      assert.equal(answered.status, 200, answered.body.toString());
+      assert.equal(answered.json<{ answer: { status: boolean } }>().answer.status, false);
+      // Read and read-value refuse alike too.
+      const readAbsent = await outsider.exchange.call(DR, '/data/herders/1.0/read', { method: 'POST', body: { query: { content: { cardNumber: 'H999999' } } }, purpose: 'Milk contract' });
+      assert.equal(readAbsent.status, 403);
+      const valueAbsent = await outsider.exchange.call(DR, '/data/herders/1.0/H999999/read-value/soum', { purpose: 'Milk contract' });
+      assert.equal(valueAbsent.status, 403);
+    });
+
+    it('names the header a GovStack caller uses when the client is missing', async () => {
+      const response = await app.server.inject({ method: 'POST', url: '/govstack/digital-registries/data/herders/1.0/exists', headers: { 'content-type': 'application/json', 'accept-language': 'en' }, payload: '{}' });
+      assert.equal(response.statusCode, 400);
+      assert.match(response.json<{ message: string }>().message, /Information-Mediator-Client/);
+      assert.doesNotMatch(response.json<{ message: string }>().message, /X-Road-Client/);
+      const xroad = await app.server.inject({ method: 'POST', url: '/r1/MN/GOV/ema/registries/digitalRegistries/data/herders/1.0/exists', headers: { 'content-type': 'application/json', 'accept-language': 'en' }, payload: '{}' });
+      assert.match(xroad.json<{ message: string }>().message, /X-Road-Client/);
+    });
+
     it('updates by merging, keeps every version as an event, and lists with paging', async () => {
       for (const card of ['H000002', 'H000003', 'H000004']) {
         assert.equal((await call(ministry, 'POST', '/data/herders/1.0/create', { write: { content: { ...herder, cardNumber: card, livestock: 10 } } })).status, 200);
