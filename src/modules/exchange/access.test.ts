@@ -1,8 +1,22 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { globMatches, maskRegisterNumbers, normalisePath, requestHash, subjectHash } from './access.ts';
+import { globMatches, isLocalCaller, maskRegisterNumbers, normalisePath, requestHash, subjectHash } from './access.ts';
 
 describe('access rules', () => {
+  it('treats a loopback caller as local only when no proxy forwarded it, unless the proxy is trusted', () => {
+    assert.ok(isLocalCaller('127.0.0.1', {}, false));
+    assert.ok(isLocalCaller('::1', {}, true));
+    assert.ok(!isLocalCaller('203.0.113.5', {}, true));
+    assert.ok(!isLocalCaller('127.0.0.1', { 'x-forwarded-for': '203.0.113.5' }, false));
+    assert.ok(!isLocalCaller('127.0.0.1', { forwarded: 'for=203.0.113.5;proto=https' }, false));
+    assert.ok(!isLocalCaller('127.0.0.1', { 'x-real-ip': '203.0.113.5' }, false));
+    assert.ok(!isLocalCaller('127.0.0.1', { 'x-forwarded-for': '127.0.0.1' }, false), 'proxy headers, proxy not trusted');
+    assert.ok(!isLocalCaller('127.0.0.1', { 'x-forwarded-for': '203.0.113.5, 127.0.0.1' }, true));
+    assert.ok(!isLocalCaller('127.0.0.1', { forwarded: 'for="[2001:db8::1]:4711"' }, true));
+    assert.ok(isLocalCaller('127.0.0.1', { 'x-forwarded-for': '127.0.0.1' }, true));
+    assert.ok(isLocalCaller('127.0.0.1', { forwarded: 'for="[::1]"' }, true));
+  });
+
   it('matches globs within and across segments', () => {
     assert.ok(globMatches('/**', '/a/b/c'));
     assert.ok(globMatches('/persons/*', '/persons/УБ90051428'));

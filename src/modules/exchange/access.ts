@@ -73,3 +73,31 @@ export function maskRegisterNumbers(secret: string, text: string): string {
 export function isLoopback(address: string | undefined): boolean {
   return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
 }
+
+/** The addresses a request says it was forwarded for (X-Forwarded-For and Forwarded's for=), or none. */
+function forwardedFor(headers: Record<string, string | string[] | undefined>): string[] | undefined {
+  const text = (name: string) => {
+    const value = headers[name];
+    return value === undefined ? undefined : Array.isArray(value) ? value.join(',') : value;
+  };
+  const xff = text('x-forwarded-for');
+  const forwarded = text('forwarded');
+  const realIp = text('x-real-ip');
+  if (xff === undefined && forwarded === undefined && realIp === undefined) return undefined;
+  const addresses = [...(xff ?? '').split(','), ...(realIp ?? '').split(',')].map((part) => part.trim()).filter(Boolean);
+  for (const match of (forwarded ?? '').matchAll(/for=("?)\[?([^\]";,]+)\]?(?::\d+)?\1/gi)) addresses.push(match[2]!.trim());
+  return addresses;
+}
+
+/**
+ * Whether a caller of a `local` subsystem is on this machine. The socket's address alone is not
+ * enough: behind a reverse proxy on the same host every caller arrives from the loopback address,
+ * so a request carrying proxy headers (Forwarded, X-Forwarded-For, X-Real-IP) is not local unless
+ * the operator trusts the proxy (TRUST_PROXY) and every address it names is a loopback one too.
+ */
+export function isLocalCaller(remoteAddress: string | undefined, headers: Record<string, string | string[] | undefined>, trustProxy: boolean): boolean {
+  if (!isLoopback(remoteAddress)) return false;
+  const forwarded = forwardedFor(headers);
+  if (forwarded === undefined) return true;
+  return trustProxy && forwarded.length > 0 && forwarded.every((address) => isLoopback(address) || address.toLowerCase() === 'localhost');
+}

@@ -275,6 +275,21 @@ describe('the exchange', () => {
       assert.match(unsigned.json<XRoadError>().message, /missing-component/);
     });
 
+    it('does not take a caller forwarded by a proxy on this host for a local subsystem', async () => {
+      const memberId = await app.exchange.admin.upsertMember({ memberClass: 'GOV', memberCode: 'localagency', name: { mn: 'Local', en: 'Local' } });
+      const client = await app.exchange.admin.upsertSubsystem({ memberId, subsystemCode: 'sidecar', name: { mn: 'Local', en: 'Local' }, authMode: 'local' });
+      await app.exchange.admin.grant({ serviceId: ADDRESS_SERVICE, clientId: client, method: 'GET', path: '/*' });
+      const send = (headers: Record<string, string>) => app.server.inject({ method: 'GET', url: addressUrl(), remoteAddress: '127.0.0.1', headers: { 'x-road-client': client, ...headers } });
+      const direct = await send({});
+      assert.equal(direct.statusCode, 400, direct.body);
+      assert.equal(direct.json<XRoadError>().type, 'Server.ServerProxy.PurposeRequired', 'local: authenticated, only the purpose is missing');
+      for (const headers of [{ 'x-forwarded-for': '203.0.113.5' }, { forwarded: 'for=203.0.113.5' }]) {
+        const proxied = await send(headers);
+        assert.equal(proxied.statusCode, 401, JSON.stringify(headers));
+        assert.match(proxied.json<XRoadError>().message, /forwarded by a proxy/);
+      }
+    });
+
     it('stops accepting a revoked key', async () => {
       const member = await outsideMember(app, { memberCode: 'revoked', rights: [{ service: ADDRESS_SERVICE }] });
       assert.equal((await member.exchange.call(ADDRESS_SERVICE, `/${CITIZEN}`)).status, 400, 'before: only the purpose is missing');

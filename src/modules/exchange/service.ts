@@ -12,7 +12,7 @@ import { generateKeyPair } from '../../kernel/pki.ts';
 import { isPersonNumber, personNumbersIn } from '../../kernel/person-number.ts';
 import { seal, unseal } from '../../kernel/secrets.ts';
 import { storable } from '../../kernel/storable.ts';
-import { HOP_BY_HOP, SIGNED_WHEN_PRESENT, globMatches, isLoopback, maskRegisterNumbers, normalisePath, requestHash, subjectHash } from './access.ts';
+import { HOP_BY_HOP, SIGNED_WHEN_PRESENT, globMatches, isLocalCaller, isLoopback, maskRegisterNumbers, normalisePath, requestHash, subjectHash } from './access.ts';
 import { CODE, INSTANCE_OR_CLASS, formatServiceId, parseClientId, type ClientId, type ServiceId } from './identifiers.ts';
 import { MessageLog, verifyLog, type LogEntry, type SigningKey, type VerifyReport } from './log.ts';
 import * as store from './store.ts';
@@ -339,7 +339,7 @@ export function createExchange(ctx: AppContext, options: ExchangeOptions): Excha
       return { clientId, client, subsystem };
     }
     if (subsystem.auth_mode === 'local') {
-      if (!isLoopback(request.remoteAddress)) throw new Refused('unauthenticated', { reason: 'not local' });
+      if (!isLocalCaller(request.remoteAddress, request.headers, config.trustProxy)) throw new Refused('unauthenticated', { reason: isLoopback(request.remoteAddress) ? 'forwarded by a proxy' : 'not local' });
       return { clientId, client, subsystem };
     }
     if (subsystem.auth_mode === 'tls') {
