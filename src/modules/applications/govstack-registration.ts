@@ -53,7 +53,8 @@ export const REGISTRATION_TOKEN_ENV = 'GOVSTACK_REGISTRATION_TOKEN';
 /** The machine client as it appears in actions and the audit log. */
 export const REGISTRATION_CLIENT_ID = 'govstack-registration-client';
 
-const IM_CLIENT = /^[a-zA-Z0-9_]+\/[a-zA-Z0-9_]+\/[a-zA-Z0-9_]+\/[a-zA-Z0-9_-]+$/;
+// X-Road's identifier characters (PR-REST 4.8), and GovStack's `_` and `:` in instance and class.
+const IM_CLIENT = /^[A-Za-z0-9'()+,\-.=?_:]{1,64}\/[A-Za-z0-9'()+,\-.=?_:]{1,64}\/[A-Za-z0-9'()+,\-.=?_]{1,64}\/[A-Za-z0-9'()+,\-.=?_]{1,64}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NUMBER = /^UR-[0-9]{4}-[0-9]{7,}$/;
 const TASK = /^(UR-[0-9]{4}-[0-9]{7,})-T([0-9]{1,6})$/;

@@ -149,14 +149,14 @@ describe('exchange administration pages', () => {
       ]);
       const wrong = await post(`${BASE}/members/new`, { memberClass: 'XYZ', memberCode: 'not a code!', nameMn: 'Latin only', nameEn: '<script>alert(1)</script>', agencyId: 'no-such-agency' });
       assert.deepEqual(assertErrors(wrong, ['memberClass', 'memberCode', 'nameMn', 'agencyId']).map(([, message]) => message), [
-        'Choose the member class', 'Use only Latin letters and digits, at most 64', 'Write the Mongolian name in Cyrillic', 'Choose an agency from the list',
+        'Choose the member class', 'Use only Latin letters, digits and \' ( ) + , - . = ?, at most 64', 'Write the Mongolian name in Cyrillic', 'Choose an agency from the list',
       ]);
       assert.ok(wrong.body.includes('value="not a code!"'), 'the code typed is kept');
       assert.ok(wrong.body.includes('value="Latin only"'));
       assert.ok(wrong.body.includes('value="&lt;script&gt;alert(1)&lt;/script&gt;"'), 'what was typed is escaped');
       assert.ok(!wrong.body.includes('<script>alert(1)'));
       const long = await post(`${BASE}/members/new`, { memberClass: 'NGO', memberCode: 'x'.repeat(65), nameMn: 'Я'.repeat(201), nameEn: 'Long', agencyId: '' });
-      assert.deepEqual(assertErrors(long, ['memberCode', 'nameMn']).map(([, message]) => message), ['Use only Latin letters and digits, at most 64', 'Use at most 200 characters']);
+      assert.deepEqual(assertErrors(long, ['memberCode', 'nameMn']).map(([, message]) => message), ['Use only Latin letters, digits and \' ( ) + , - . = ?, at most 64', 'Use at most 200 characters']);
       assert.match(long.body, /value="NGO" checked/);
     });
 
@@ -213,7 +213,7 @@ describe('exchange administration pages', () => {
       };
       try {
         const response = await post(`${BASE}/members/new`, { memberClass: 'COM', memberCode: code('refused'), nameMn: 'Нэр', nameEn: 'Name', agencyId: '' });
-        assert.deepEqual(assertErrors(response, ['memberCode']).map(([, message]) => message), ['Use only Latin letters and digits, at most 64']);
+        assert.deepEqual(assertErrors(response, ['memberCode']).map(([, message]) => message), ['Use only Latin letters, digits and \' ( ) + , - . = ?, at most 64']);
       } finally {
         app.exchange.admin.upsertMember = original;
       }
@@ -237,12 +237,19 @@ describe('exchange administration pages', () => {
       assert.match((await get(response.headers.location as string)).body, /Subsystem added: Payroll/);
     });
 
+    it('takes a code with X-Road’s identifier characters, as GovStack’s eregistrations-dev', async () => {
+      const { memberId } = await memberWithSubsystem();
+      const response = await post(`${BASE}/subsystems/new`, { memberId, subsystemCode: 'eregistrations-dev', nameMn: 'Бүртгэл', nameEn: 'Registrations', authMode: 'signature', nodeId: '' });
+      assert.equal(response.statusCode, 303, response.body.slice(0, 500));
+      assert.ok((await directory()).subsystems.some((row) => row.id === `${memberId}/eregistrations-dev`));
+    });
+
     it('names each mistake and keeps what was typed; an unknown member is a field error', async () => {
       const empty = await post(`${BASE}/subsystems/new`, { memberId: '', subsystemCode: '', nameMn: '', nameEn: '', authMode: '', nodeId: '' });
       assertErrors(empty, ['memberId', 'subsystemCode', 'nameMn', 'nameEn', 'authMode']);
       const wrong = await post(`${BASE}/subsystems/new`, { memberId: 'MN/COM/nobody', subsystemCode: 'bad code', nameMn: 'System', nameEn: 'System', authMode: 'password', nodeId: 'moon' });
       assert.deepEqual(assertErrors(wrong, ['memberId', 'subsystemCode', 'nameMn', 'authMode', 'nodeId']).map(([, message]) => message), [
-        'There is no such member: choose one from the list', 'Use only Latin letters and digits, at most 64', 'Write the Mongolian name in Cyrillic', 'Choose how the system authenticates', 'Choose a node from the list',
+        'There is no such member: choose one from the list', 'Use only Latin letters, digits and \' ( ) + , - . = ?, at most 64', 'Write the Mongolian name in Cyrillic', 'Choose how the system authenticates', 'Choose a node from the list',
       ]);
       assert.ok(wrong.body.includes('value="bad code"'));
       const { memberId } = await memberWithSubsystem();
@@ -371,7 +378,7 @@ describe('exchange administration pages', () => {
       const wrong = await post(`${BASE}/services/new`, { subsystemId: 'MN/COM/nobody/system', serviceCode: 'pay slips', titleMn: 'Payslips', titleEn: 'Payslips', baseUrl: 'ftp://payroll.example.mn', personal: 'maybe', timeoutMs: '50', openapi: '{ not json' });
       assert.deepEqual(assertErrors(wrong, ['subsystemId', 'serviceCode', 'titleMn', 'baseUrl', 'personal', 'timeoutMs', 'openapi']).map(([, m]) => m), [
         'There is no such subsystem: choose one from the list',
-        'Use only Latin letters and digits, at most 64',
+        'Use only Latin letters, digits and \' ( ) + , - . = ?, at most 64',
         'Write the Mongolian title in Cyrillic',
         'Enter an http or https address, like https://api.example.mn/v1',
         'Say whether the service returns personal data',

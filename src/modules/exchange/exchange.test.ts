@@ -283,10 +283,20 @@ describe('the exchange', () => {
       const direct = await send({});
       assert.equal(direct.statusCode, 400, direct.body);
       assert.equal(direct.json<XRoadError>().type, 'Server.ServerProxy.PurposeRequired', 'local: authenticated, only the purpose is missing');
-      for (const headers of [{ 'x-forwarded-for': '203.0.113.5' }, { forwarded: 'for=203.0.113.5' }]) {
+      for (const headers of [{ 'x-forwarded-for': '203.0.113.5' }, { forwarded: 'for=203.0.113.5' }] as Record<string, string>[]) {
         const proxied = await send(headers);
         assert.equal(proxied.statusCode, 401, JSON.stringify(headers));
         assert.match(proxied.json<XRoadError>().message, /forwarded by a proxy/);
+      }
+    });
+
+    it('accepts X-Road’s identifier characters in codes, as GovStack’s eregistrations-dev', async () => {
+      const member = await outsideMember(app, { memberCode: 'e-reg.1', subsystemCode: 'eregistrations-dev', rights: [{ service: ADDRESS_SERVICE, method: 'GET', path: '/*' }] });
+      assert.equal(member.client, 'MN/COM/e-reg.1/eregistrations-dev');
+      const response = await member.exchange.call(ADDRESS_SERVICE, `/${CITIZEN}`);
+      assert.equal(response.json<XRoadError>().type, 'Server.ServerProxy.PurposeRequired', 'authenticated: only the purpose is missing');
+      for (const code of ['..', 'a/b', 'with space', 'x'.repeat(65)]) {
+        await assert.rejects(app.exchange.admin.upsertSubsystem({ memberId: 'MN/COM/e-reg.1', subsystemCode: code, name: { mn: 'Х', en: 'X' } }), (error: { code?: string }) => error.code === 'VALIDATION_FAILED', code);
       }
     });
 

@@ -1,7 +1,8 @@
 // X-Road identifiers: INSTANCE/CLASS/MEMBER[/SUBSYSTEM] for clients and
 // INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICE for services, each part percent-encoded on the wire.
-// Parts use X-Road's strict identifier characters (PR-REST 4.8); GovStack's tests are stricter
-// for member, subsystem and service codes (letters and digits), and our own members keep to that.
+// Parts use X-Road's strict identifier characters (PR-REST 4.8: A-Z a-z 0-9 ' ( ) + , - . = ?);
+// codes that members register keep to the same set (GovStack's own suites use codes such as
+// "eregistrations-dev"), never only dots, which would read as a path's dot segment.
 
 export interface ClientId {
   instance: string;
@@ -18,7 +19,8 @@ export interface ServiceId {
   serviceCode: string;
 }
 
-const PART = /^[A-Za-z0-9'()+,\-.=?]{1,64}$/;
+// GovStack's `_` and `:` too, which it allows in instance and class.
+const PART = /^[A-Za-z0-9'()+,\-.=?_:]{1,64}$/;
 
 function decodePart(part: string): string | undefined {
   try {
@@ -63,7 +65,7 @@ export function parseServiceParts(parts: string[]): ServiceId | undefined {
   return { instance: instance!, memberClass: memberClass!, memberCode: memberCode!, subsystemCode: subsystemCode!, serviceCode: serviceCode! };
 }
 
-/** GovStack's stricter rule for codes that members register (member, subsystem, service). */
-export const CODE = /^[a-zA-Z0-9]{1,64}$/;
-/** GovStack's rule for instance and class. */
-export const INSTANCE_OR_CLASS = /^[a-zA-Z][a-zA-Z0-9_:\-.]{0,63}$/;
+/** Codes that members register (member, subsystem, service): X-Road's identifier characters, not only dots. */
+export const CODE = /^(?!\.+$)[A-Za-z0-9'()+,\-.=?]{1,64}$/;
+/** Instance and class: X-Road's identifier characters, and GovStack's `_` and `:` besides. */
+export const INSTANCE_OR_CLASS = /^(?!\.+$)[A-Za-z0-9'()+,\-.=?_:]{1,64}$/;

@@ -808,7 +808,7 @@ export function createExchange(ctx: AppContext, options: ExchangeOptions): Excha
       async upsertMember(member) {
         const instance = member.instance ?? options.instance;
         if (!INSTANCE_OR_CLASS.test(instance) || !INSTANCE_OR_CLASS.test(member.memberClass) || !CODE.test(member.memberCode)) {
-          throw new AppError('VALIDATION_FAILED', { detail: 'instance, class and member code' }, [{ field: 'memberCode', message: 'member class and code: letters and digits' }]);
+          throw new AppError('VALIDATION_FAILED', { detail: 'instance, class and member code' }, [{ field: 'memberCode', message: 'member class and code: letters, digits and \' ( ) + , - . = ?' }]);
         }
         const id = `${instance}/${member.memberClass}/${member.memberCode}`;
         await store.upsertMember(db, { id, instance, member_class: member.memberClass, member_code: member.memberCode, name_mn: member.name.mn, name_en: member.name.en, agency_id: member.agencyId ?? null });
@@ -816,7 +816,7 @@ export function createExchange(ctx: AppContext, options: ExchangeOptions): Excha
         return id;
       },
       async upsertSubsystem(subsystem) {
-        if (!CODE.test(subsystem.subsystemCode)) throw new AppError('VALIDATION_FAILED', { detail: 'subsystem code' }, [{ field: 'subsystemCode', message: 'subsystem code: letters and digits' }]);
+        if (!CODE.test(subsystem.subsystemCode)) throw new AppError('VALIDATION_FAILED', { detail: 'subsystem code' }, [{ field: 'subsystemCode', message: 'subsystem code: letters, digits and \' ( ) + , - . = ?' }]);
         const id = `${subsystem.memberId}/${subsystem.subsystemCode}`;
         await store.upsertSubsystem(db, { id, member_id: subsystem.memberId, subsystem_code: subsystem.subsystemCode, name_mn: subsystem.name.mn, name_en: subsystem.name.en, auth_mode: subsystem.authMode ?? 'signature', node_id: subsystem.nodeId ?? null });
         snapshot = undefined;
@@ -838,7 +838,7 @@ export function createExchange(ctx: AppContext, options: ExchangeOptions): Excha
         snapshot = undefined;
       },
       async upsertService(service) {
-        if (!CODE.test(service.serviceCode) || META_SERVICES.has(service.serviceCode)) throw new AppError('VALIDATION_FAILED', { detail: 'service code' }, [{ field: 'serviceCode', message: 'service code: letters and digits, not a metaservice name' }]);
+        if (!CODE.test(service.serviceCode) || META_SERVICES.has(service.serviceCode)) throw new AppError('VALIDATION_FAILED', { detail: 'service code' }, [{ field: 'serviceCode', message: 'service code: letters, digits and \' ( ) + , - . = ?, not a metaservice name' }]);
         if (service.kind === 'rest' && !/^https?:\/\//.test(service.baseUrl ?? '')) throw new AppError('VALIDATION_FAILED', { detail: 'base URL' }, [{ field: 'baseUrl', message: 'a REST service needs an http(s) base URL' }]);
         const id = `${service.subsystemId}/${service.serviceCode}`;
         await store.upsertService(db, {
