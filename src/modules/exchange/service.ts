@@ -871,7 +871,8 @@ export function createExchange(ctx: AppContext, options: ExchangeOptions): Excha
       if (checkpointTimer) clearInterval(checkpointTimer);
       await seen.flush();
       await log.flush();
-      await checkpoint();
+      // A witness that cannot be written must not stop the shutdown; the failure is logged loudly.
+      await checkpoint().catch((error: unknown) => ctx.log.error({ err: error, witness: options.witness?.description }, 'exchange log checkpoint failed'));
     },
   };
 }
