@@ -77,6 +77,8 @@ describe('national login', () => {
     assert.equal(discovery.issuer, `${base}/oidc`);
     assert.deepEqual(discovery.response_types_supported, ['code']);
     assert.deepEqual(discovery.code_challenge_methods_supported, ['S256']);
+    // Only what is issued: no refresh tokens, so no refresh_token grant.
+    assert.deepEqual(discovery.grant_types_supported, ['authorization_code']);
     assert.ok((discovery.scopes_supported as string[]).includes('address'));
     assert.ok(String(discovery.end_session_endpoint).endsWith('/oidc/session/end'));
     const jwks = (await (await fetch(String(discovery.jwks_uri))).json()) as { keys: { kty: string; d?: string }[] };
