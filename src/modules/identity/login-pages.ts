@@ -6,6 +6,7 @@ import { createHmac } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../kernel/context.ts';
 import { AppError } from '../../kernel/errors.ts';
+import { safeReturnTo } from '../../kernel/return-to.ts';
 import { bilingualPurpose, type Exchange } from '../exchange/index.ts';
 import { page } from '../../web/index.ts';
 import { DATA_SCOPES, isDataScope } from './claims.ts';
@@ -54,7 +55,12 @@ export function registerLoginPages(app: FastifyInstance, options: LoginPagesOpti
     if (!interaction) throw new AppError('LOGIN_EXPIRED');
     interaction.result = { ...(interaction.lastSubmission ?? {}), ...result } as never;
     await interaction.save(Math.max(interaction.exp - epochNow(), 1));
-    return reply.redirect(interaction.returnTo, 303);
+    // The provider's own resume route: only its path is kept (the browser stays on the host it came
+    // by) and checked like any returnTo.
+    const provided = URL.canParse(interaction.returnTo) ? new URL(interaction.returnTo) : undefined;
+    const resume = provided && safeReturnTo(`${provided.pathname}${provided.search}`, ctx.config.baseUrl);
+    if (!resume) throw new AppError('LOGIN_EXPIRED');
+    return reply.redirect(resume, 303);
   }
 
   const flow: LoginFlow = {

@@ -1,0 +1,103 @@
+// The national login's sign-in steps under attack: where a person is sent back to after signing in,
+// what signing out ends, what the first step reveals about the register, who can be slowed down by
+// wrong codes, and register numbers typed on a Latin keyboard.
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { freePort, testApp, type TestApp } from '../../../test/helpers.ts';
+import { SESSION_COOKIE } from '../../kernel/auth.ts';
+import { DEMO_CITIZEN } from '../registries/index.ts';
+import { seedPeople } from '../exchange/test-fixtures.ts';
+import { TestBrowser, lastCode, uidOf } from './test-fixtures.ts';
+
+const CITIZEN = DEMO_CITIZEN.registerNumber;
+
+describe('national login: the sign-in steps under attack', () => {
+  let app: TestApp;
+  let base: string;
+
+  before(async () => {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    app = await testApp({ seed: false, config: { baseUrl: base } });
+    await seedPeople(app, 60);
+  });
+  after(async () => app.close());
+  beforeEach(async () => {
+    await app.ctx.db.query(`DELETE FROM identity.lockouts`);
+    await app.ctx.db.query(`UPDATE identity.login_codes SET created_at = created_at - interval '2 hours'`);
+  });
+
+  /** Register number → the code method → the code: the browser at the step after it. */
+  async function signInWithCode(browser: TestBrowser, start: string) {
+    const first = await browser.go('GET', start);
+    const uid = uidOf(first.url);
+    await browser.go('POST', `/en/login/${uid}`, { registerNumber: CITIZEN });
+    await browser.go('POST', `/en/login/${uid}/methods`, { method: 'sms' });
+    const mobile = (await app.identity.identity.deps.person(CITIZEN))!.mobile!;
+    const next = await browser.go('POST', `/en/login/${uid}/sms`, { code: await lastCode(app, mobile) });
+    return { uid, ...next };
+  }
+
+  // As the server reads them (the query or form decoded): a tab, a newline, a backslash, two slashes...
+  const ESCAPES = ['/\t/evil.example/', '/\n/evil.example', '/\r\n/evil.example', '//evil.example/', '/\\evil.example', '\\\\evil.example', 'https://evil.example/', 'javascript:alert(1)', '/.//evil.example', '/%09/evil.example/'];
+
+  it('sends a person back only to a page of the platform after the national login', async () => {
+    for (const returnTo of ESCAPES) {
+      const browser = new TestBrowser(app);
+      const signedIn = await signInWithCode(browser, `/en/sign-in/national?returnTo=${encodeURIComponent(returnTo)}`);
+      const last = await browser.request('POST', `/en/login/${signedIn.uid}/acting`, { actingFor: 'self' });
+      // Follow the chain by hand and look at every Location the browser is given.
+      let response = last;
+      let current = `${base}/en/login/${signedIn.uid}/acting`;
+      for (let hops = 0; hops < 10 && response.statusCode >= 300 && response.statusCode < 400; hops += 1) {
+        const location = String(response.headers.location);
+        const next = new URL(location, current);
+        assert.equal(next.origin, base, `${returnTo}: Location ${JSON.stringify(location)} leaves the platform`);
+        current = next.href;
+        response = await browser.request('GET', current);
+      }
+      if (returnTo.includes('\t')) assert.equal(new URL(current).pathname, '/en/my', 'the default page instead');
+    }
+  });
+
+  it('sends a person back only to a page of the platform after the development sign-in', async () => {
+    for (const returnTo of ESCAPES) {
+      const browser = new TestBrowser(app);
+      const response = await browser.request('POST', '/en/sign-in', { persona: 'dev-citizen', returnTo });
+      assert.equal(response.statusCode, 303);
+      const location = String(response.headers.location);
+      assert.equal(new URL(location, `${base}/en/sign-in`).origin, base, `${returnTo}: Location ${JSON.stringify(location)}`);
+      const page = await browser.request('GET', `/en/sign-in?returnTo=${encodeURIComponent(returnTo)}`);
+      const kept = /name="returnTo" value="([^"]*)"/.exec(page.body)?.[1] ?? '';
+      assert.ok(kept === '' || new URL(kept.replaceAll('&amp;', '&'), `${base}/en/sign-in`).origin === base, `${returnTo}: ${kept}`);
+    }
+    const kept = await new TestBrowser(app).request('POST', '/en/sign-in', { persona: 'dev-citizen', returnTo: '/en/my?tab=1' });
+    assert.equal(kept.headers.location, '/en/my?tab=1');
+  });
+
+  it('has the header’s "Sign in" bring the person back to the page they were on', async () => {
+    const browser = new TestBrowser(app);
+    const page = await browser.request('GET', '/en/accessibility?from=footer');
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /class="urtuu-header__link" href="\/en\/sign-in\?returnTo=%2Fen%2Faccessibility%3Ffrom%3Dfooter"/);
+    const picker = await browser.request('GET', '/en/sign-in?returnTo=%2Fen%2Faccessibility%3Ffrom%3Dfooter');
+    assert.match(picker.body, /name="returnTo" value="\/en\/accessibility\?from=footer"/);
+    const signedIn = await browser.request('POST', '/en/sign-in', { persona: 'dev-citizen', returnTo: '/en/accessibility?from=footer' });
+    assert.equal(signedIn.headers.location, '/en/accessibility?from=footer');
+  });
+
+  it('ends the development sign-in’s session on sign-out, not only the browser’s cookie', async () => {
+    const browser = new TestBrowser(app);
+    await browser.request('POST', '/en/sign-in', { persona: 'dev-citizen' });
+    const cookie = browser.cookies.get(SESSION_COOKIE);
+    assert.ok(cookie);
+    const signedIn = await app.server.inject({ method: 'GET', url: '/en/my', cookies: { [SESSION_COOKIE]: cookie }, headers: { accept: 'text/html' } });
+    assert.equal(signedIn.statusCode, 200);
+    const out = await browser.request('POST', '/en/sign-out', {});
+    assert.equal(out.statusCode, 303);
+    assert.equal(out.headers.location, '/en', 'a development sign-in has no provider session to end');
+    // The same cookie, kept by someone, no longer signs anyone in.
+    const replayed = await app.server.inject({ method: 'GET', url: '/en/my', cookies: { [SESSION_COOKIE]: cookie }, headers: { accept: 'text/html' } });
+    assert.equal(replayed.statusCode, 401);
+  });
+});
