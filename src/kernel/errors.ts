@@ -104,8 +104,8 @@ export const errorCatalogue = {
   },
   REGISTER_NUMBER_INVALID: {
     status: 400,
-    mn: 'Регистрийн дугаараа 2 үсэг, 8 оронтой тоогоор бичнэ үү (жишээ нь УБ90051428). Гадаадын иргэн бол Ф үсэг, 12 оронтой тоо.',
-    en: 'Enter your register number as 2 letters and 8 digits (for example УБ90051428). Foreign residents: Ф and 12 digits.',
+    mn: 'Регистрийн дугаараа кирилл 2 үсэг, 8 оронтой тоогоор бичнэ үү (жишээ нь УБ90051428). Гадаадын иргэн бол Ф үсэг, 12 оронтой тоо.',
+    en: 'Enter your register number as 2 Cyrillic letters and 8 digits (for example УБ90051428). Foreign residents: Ф and 12 digits.',
   },
   LOGIN_UNKNOWN_PERSON: {
     status: 400,

@@ -277,7 +277,7 @@ describe('national login', () => {
     assert.match(unknown.body, /You cannot sign in with this register number/);
     const mongolian = await browser.request('POST', `/mn/login/${uid}`, { registerNumber: 'abc' });
     assert.equal(mongolian.statusCode, 400);
-    assert.match(mongolian.body, /Регистрийн дугаараа 2 үсэг, 8 оронтой тоогоор/);
+    assert.match(mongolian.body, /Регистрийн дугаараа кирилл 2 үсэг, 8 оронтой тоогоор/);
     await app.ctx.db.query(`DELETE FROM identity.lockouts`);
   });
 

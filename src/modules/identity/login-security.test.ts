@@ -100,4 +100,17 @@ describe('national login: the sign-in steps under attack', () => {
     const replayed = await app.server.inject({ method: 'GET', url: '/en/my', cookies: { [SESSION_COOKIE]: cookie }, headers: { accept: 'text/html' } });
     assert.equal(replayed.statusCode, 401);
   });
+
+  it('reads a register number typed on a Latin keyboard as its Cyrillic letters, and says the letters are Cyrillic', async () => {
+    const browser = new TestBrowser(app);
+    const start = await browser.go('GET', '/en/sign-in/national');
+    assert.match(start.response.body, /2 Cyrillic letters and 8 digits/);
+    const mn = await browser.request('GET', `/mn/login/${uidOf(start.url)}`);
+    assert.match(mn.body, /Кирилл 2 үсэг, 8 оронтой тоо/);
+    const uid = uidOf(start.url);
+    const typed = await browser.request('POST', `/en/login/${uid}`, { registerNumber: 'ub 9005 1428' });
+    assert.equal(typed.statusCode, 303, typed.body.slice(0, 300));
+    const attempt = await app.ctx.db.query<{ register_number: string }>('SELECT register_number FROM identity.login_attempts WHERE uid = $1', [uid]);
+    assert.equal(attempt.rows[0]?.register_number, CITIZEN);
+  });
 });

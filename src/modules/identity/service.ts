@@ -4,7 +4,7 @@ import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../../kernel/db.ts';
 import { AppError } from '../../kernel/errors.ts';
 import type { Lang } from '../../kernel/i18n.ts';
-import { CITIZEN_REGISTER_NUMBER, FOREIGN_REGISTER_NUMBER as FOREIGN_NUMBER, canonicalForeignNumber, isForeignRegisterNumber, isPersonNumber } from '../../kernel/person-number.ts';
+import { CITIZEN_REGISTER_NUMBER, FOREIGN_REGISTER_NUMBER as FOREIGN_NUMBER, isForeignRegisterNumber, isPersonNumber, readPersonNumber } from '../../kernel/person-number.ts';
 import * as store from './store.ts';
 
 /** What the population register says about a person, as far as signing in needs it. */
@@ -57,12 +57,9 @@ export const REGISTER_NUMBER = CITIZEN_REGISTER_NUMBER;
 /** A foreign resident's F-register number: the letter Ф and 12 digits, 13 characters (see kernel/person-number.ts). */
 export const FOREIGN_REGISTER_NUMBER = FOREIGN_NUMBER;
 
-/**
- * Upper-cases a typed register number and trims spaces. A Latin F before 12 digits becomes Ф (the
- * F-register number's register form); other Latin look-alike letters are not guessed.
- */
+/** A typed register number in its register form (Latin letters read as Cyrillic; see kernel/person-number.ts). */
 export function normaliseRegisterNumber(value: unknown): string {
-  return typeof value === 'string' ? canonicalForeignNumber(value.replace(/\s+/g, '').toUpperCase()) : '';
+  return readPersonNumber(value);
 }
 
 /** The kind of account a person's number opens: a foreign resident's or a citizen's. */
