@@ -142,8 +142,8 @@ export const errorCatalogue = {
   LOGIN_CODE_NONE: { status: 400, mn: 'Энэ кодыг ашигласан эсвэл илгээгээгүй байна. Шинэ код авна уу.', en: 'This code has been used or was never sent. Ask for a new one.' },
   LOGIN_LOCKED: {
     status: 429,
-    mn: 'Амжилтгүй оролдлого олон байсан тул нэвтрэлтийг {minutes} минут түр хаалаа.',
-    en: 'Too many failed attempts: signing in is paused for {minutes} minutes.',
+    mn: 'Амжилтгүй оролдлого олон байлаа. {seconds} секундын дараа дахин оролдоно уу, эсвэл өөр аргаар нэвтэрнэ үү.',
+    en: 'Too many failed attempts. Wait {seconds} s before trying again, or choose another way to sign in.',
   },
   LOGIN_EXPIRED: {
     status: 400,
