@@ -104,8 +104,8 @@ export const errorCatalogue = {
   },
   REGISTER_NUMBER_INVALID: {
     status: 400,
-    mn: 'Регистрийн дугаараа 2 үсэг, 8 оронтой тоогоор бичнэ үү (жишээ нь УБ90051428). Гадаадын иргэн бол Ф үсэг, 12 оронтой тоо.',
-    en: 'Enter your register number as 2 letters and 8 digits (for example УБ90051428). Foreign residents: Ф and 12 digits.',
+    mn: 'Регистрийн дугаараа кирилл 2 үсэг, 8 оронтой тоогоор бичнэ үү (жишээ нь УБ90051428). Гадаадын иргэн бол Ф үсэг, 12 оронтой тоо.',
+    en: 'Enter your register number as 2 Cyrillic letters and 8 digits (for example УБ90051428). Foreign residents: Ф and 12 digits.',
   },
   LOGIN_UNKNOWN_PERSON: {
     status: 400,
@@ -142,8 +142,8 @@ export const errorCatalogue = {
   LOGIN_CODE_NONE: { status: 400, mn: 'Энэ кодыг ашигласан эсвэл илгээгээгүй байна. Шинэ код авна уу.', en: 'This code has been used or was never sent. Ask for a new one.' },
   LOGIN_LOCKED: {
     status: 429,
-    mn: 'Амжилтгүй оролдлого олон байсан тул нэвтрэлтийг {minutes} минут түр хаалаа.',
-    en: 'Too many failed attempts: signing in is paused for {minutes} minutes.',
+    mn: 'Амжилтгүй оролдлого олон байлаа. {seconds} секундын дараа дахин оролдоно уу, эсвэл өөр аргаар нэвтэрнэ үү.',
+    en: 'Too many failed attempts. Wait {seconds} s before trying again, or choose another way to sign in.',
   },
   LOGIN_EXPIRED: {
     status: 400,

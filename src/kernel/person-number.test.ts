@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { canonicalForeignNumber, isForeignRegisterNumber, isPersonNumber, personNumbersIn, replacePersonNumbers } from './person-number.ts';
+import { canonicalForeignNumber, readPersonNumber, isForeignRegisterNumber, isPersonNumber, personNumbersIn, replacePersonNumbers } from './person-number.ts';
 
 describe('person numbers', () => {
   it('knows a citizen’s register number and a foreign resident’s F-register number, and nothing else', () => {
@@ -23,5 +23,22 @@ describe('person numbers', () => {
     assert.equal(canonicalForeignNumber('Ф200905001846'), 'Ф200905001846');
     assert.equal(canonicalForeignNumber('F20090500184'), 'F20090500184');
     assert.equal(canonicalForeignNumber('УБ90051428'), 'УБ90051428');
+  });
+
+  it('reads a register number typed on a Latin keyboard as the Cyrillic it stands for, in any case', () => {
+    assert.equal(readPersonNumber('UB90051428'), 'УБ90051428');
+    assert.equal(readPersonNumber('ub90051428'), 'УБ90051428');
+    assert.equal(readPersonNumber('Ub 9005 1428'), 'УБ90051428');
+    assert.equal(readPersonNumber('уб90051428'), 'УБ90051428');
+    assert.equal(readPersonNumber('Уb90051428'), 'УБ90051428');
+    assert.equal(readPersonNumber('ÜÖ90051428'), 'ҮӨ90051428');
+    assert.equal(readPersonNumber('u\u0308o\u030890051428'), 'ҮӨ90051428');
+    assert.equal(readPersonNumber('HE90051428'), 'ХЭ90051428');
+    assert.equal(readPersonNumber('CX90051428'), 'ЦХ90051428');
+    assert.equal(readPersonNumber('f200905001846'), 'Ф200905001846');
+    for (const typed of ['UB90051428', 'ub90051428', 'AA12345678', 'ZY00000000']) assert.ok(isPersonNumber(readPersonNumber(typed)), typed);
+    // No Mongolian letter: still refused, not guessed.
+    for (const typed of ['QW90051428', 'U190051428', 'UB9005142', '', 'UBB90051428']) assert.ok(!isPersonNumber(readPersonNumber(typed)), typed);
+    assert.equal(readPersonNumber(42), '');
   });
 });

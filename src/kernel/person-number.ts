@@ -45,3 +45,40 @@ export function replacePersonNumbers(text: string, replacer: (number: string) =>
 export function canonicalForeignNumber(value: string): string {
   return /^F[0-9]{12}$/.test(value) ? `Ф${value.slice(1)}` : value;
 }
+
+/**
+ * The Cyrillic letter each Latin letter stands for when a person types their register number on a
+ * Latin keyboard, after the Mongolian standard transliteration of Cyrillic into Latin (MNS
+ * 5217:2012) read backwards, one letter for one letter since the number has exactly two. Where a
+ * Latin letter could stand for more than one Cyrillic letter, the choice and its reason:
+ * - U is У and O is О: the standard writes Ү as Ü and Ө as Ö (both accepted here), so a plain U or O
+ *   is the letter without the diaeresis, as in UB for УБ (Ulaanbaatar).
+ * - E is Э: the standard writes Э as E and Е as YE; Е and Ё have no one-letter Latin form and are
+ *   typed in Cyrillic.
+ * - H is Х: the standard writes Х as KH, and a single H is how one types it where only one letter
+ *   fits; no other Mongolian letter is written with H. X, which looks like Х and is used for it in
+ *   everyday Latin typing, is Х too.
+ * - B is Б and P is П, not the look-alikes В and Р: В is V and Р is R in the standard.
+ * - C is Ц: the standard writes Ц as TS and С as S; a lone C is Ц in everyday Latin typing.
+ * - Y is Ы, as in the standard (Ү is Ü).
+ * - I is И (the standard also writes Й as I, but Й never starts a syllable).
+ * Q and W stand for no Mongolian letter and are left as they are, so the number is refused.
+ */
+const LATIN_TO_CYRILLIC: Readonly<Record<string, string>> = {
+  A: 'А', B: 'Б', V: 'В', G: 'Г', D: 'Д', E: 'Э', J: 'Ж', Z: 'З', I: 'И', K: 'К', L: 'Л', M: 'М', N: 'Н',
+  O: 'О', Ö: 'Ө', P: 'П', R: 'Р', S: 'С', T: 'Т', U: 'У', Ü: 'Ү', F: 'Ф', H: 'Х', X: 'Х', C: 'Ц', Y: 'Ы',
+};
+
+/**
+ * A register number as a person typed it, in its register form: spaces dropped, upper case, the two
+ * letters of a citizen's number read as the Cyrillic they stand for when typed in Latin (UB90051428 →
+ * УБ90051428, ub90051428 too), and a foreign resident's Latin F as Ф. Anything else is returned
+ * upper-cased, for the caller's own check to refuse.
+ */
+export function readPersonNumber(value: unknown): string {
+  if (typeof value !== 'string') return '';
+  const typed = value.normalize('NFC').replace(/\s+/g, '').toUpperCase();
+  const citizen = /^(\p{L})(\p{L})([0-9]{8})$/u.exec(typed);
+  if (citizen) return `${LATIN_TO_CYRILLIC[citizen[1]!] ?? citizen[1]}${LATIN_TO_CYRILLIC[citizen[2]!] ?? citizen[2]}${citizen[3]}`;
+  return canonicalForeignNumber(typed);
+}

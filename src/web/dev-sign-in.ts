@@ -5,7 +5,26 @@ import type { FastifyInstance } from 'fastify';
 import { SESSION_COOKIE, encodeSession, type Principal } from '../kernel/auth.ts';
 import type { AppContext } from '../kernel/context.ts';
 import { AppError } from '../kernel/errors.ts';
+import { safeReturnTo } from '../kernel/return-to.ts';
 import { page } from './index.ts';
+
+/** The method recorded for a development sign-in's session. */
+export const DEV_SESSION_METHOD = 'development';
+
+/**
+ * Where a development sign-in is recorded as a session, so that signing out (or ending it from
+ * "my sign-ins") ends the cookie too, not only the browser's copy of it. The identity module keeps
+ * sessions and provides this; without it the development sign-in refuses to sign anyone in.
+ */
+export interface SignInSessions {
+  open(principal: Principal, method: string): Promise<string>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    signInSessions?: SignInSessions;
+  }
+}
 
 /** The people one can be in development. Agency ids refer to the catalogue's seed agencies. */
 export const DEV_PERSONAS: Principal[] = [
@@ -17,13 +36,6 @@ export const DEV_PERSONAS: Principal[] = [
   { id: 'dev-citizen', name: 'Н.Сарангэрэл', kind: 'citizen', roles: ['citizen'], agencyId: null, registerNumber: 'УБ90051428' },
 ];
 
-/** A local path to return to after signing in; anything else (other hosts, //evil) is dropped. */
-export function safeReturnTo(value: unknown): string | undefined {
-  if (typeof value !== 'string' || value.length > 500) return undefined;
-  if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\') || /[\r\n]/.test(value)) return undefined;
-  return value;
-}
-
 export function registerDevSignIn(app: FastifyInstance, ctx: AppContext): void {
   const secure = ctx.config.baseUrl.startsWith('https:');
 
@@ -31,12 +43,12 @@ export function registerDevSignIn(app: FastifyInstance, ctx: AppContext): void {
   page(app, 'GET', '/sign-in', {}, async (request, reply) => {
     const query = request.query as Record<string, unknown>;
     if (!ctx.config.devLogin) {
-      const returnTo = safeReturnTo(query.returnTo);
+      const returnTo = safeReturnTo(query.returnTo, ctx.config.baseUrl);
       return reply.redirect(`/${request.lang}/sign-in/national${returnTo ? `?returnTo=${encodeURIComponent(returnTo)}` : ''}`, 303);
     }
     return reply.page(
       'web/views/dev-sign-in.njk',
-      { personas: DEV_PERSONAS, returnTo: safeReturnTo(query.returnTo) ?? '' },
+      { personas: DEV_PERSONAS, returnTo: safeReturnTo(query.returnTo, ctx.config.baseUrl) ?? '' },
       { title: request.t('devSignIn.title') },
     );
   });
@@ -48,7 +60,7 @@ export function registerDevSignIn(app: FastifyInstance, ctx: AppContext): void {
     if (!persona) {
       return reply.page(
         'web/views/dev-sign-in.njk',
-        { personas: DEV_PERSONAS, returnTo: safeReturnTo(body.returnTo) ?? '' },
+        { personas: DEV_PERSONAS, returnTo: safeReturnTo(body.returnTo, ctx.config.baseUrl) ?? '' },
         {
           status: 400,
           title: request.t('devSignIn.title'),
@@ -56,14 +68,16 @@ export function registerDevSignIn(app: FastifyInstance, ctx: AppContext): void {
         },
       );
     }
-    reply.setCookie(SESSION_COOKIE, encodeSession(ctx.config.sessionSecret, persona), {
+    if (!app.signInSessions) throw new AppError('DEV_LOGIN_DISABLED');
+    const sessionId = await app.signInSessions.open(persona, DEV_SESSION_METHOD);
+    reply.setCookie(SESSION_COOKIE, encodeSession(ctx.config.sessionSecret, { ...persona, sessionId }), {
       path: '/',
       httpOnly: true,
       sameSite: 'lax',
       secure,
     });
     const fallback = persona.kind === 'official' ? `/${request.lang}/admin` : `/${request.lang}`;
-    return reply.redirect(safeReturnTo(body.returnTo) ?? fallback, 303);
+    return reply.redirect(safeReturnTo(body.returnTo, ctx.config.baseUrl) ?? fallback, 303);
   });
 
 }

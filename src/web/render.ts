@@ -8,6 +8,7 @@ import type { Config } from '../kernel/config.ts';
 import type { FieldError } from '../kernel/errors.ts';
 import { formatDate, formatDateTime, formatMnt, formatNumber, isoDate } from '../kernel/format.ts';
 import { LANGS, type Lang } from '../kernel/i18n.ts';
+import { safeReturnTo } from '../kernel/return-to.ts';
 import type { CachedPage, PageOptions } from '../kernel/context.ts';
 import type { LruCache } from '../kernel/lru.ts';
 import { govukDist, projectRoot, type AssetManifest } from './assets.ts';
@@ -71,6 +72,12 @@ export function sendCachedPage(source: PageContextSource, request: FastifyReques
   return true;
 }
 
+/** The page the header's "Sign in" brings a person back to: this one, when it can be opened again. */
+function signInReturnTo(request: FastifyRequest, baseUrl: string): string | undefined {
+  if (request.method !== 'GET' || /^\/(mn|en)\/(sign-in|login)(\/|\?|$)/.test(request.url)) return undefined;
+  return safeReturnTo(request.url, baseUrl);
+}
+
 /** Builds the context every page template receives, then renders and sends the page. */
 export function sendPage(
   renderer: Renderer,
@@ -98,6 +105,7 @@ export function sendPage(
     devLogin: source.config.devLogin,
     baseUrl: source.config.baseUrl,
     pagePath: pathWithoutLang(request.url),
+    signInReturnTo: signInReturnTo(request, source.config.baseUrl),
     csrf: () => {
       usedCsrf = true;
       return request.csrfToken();

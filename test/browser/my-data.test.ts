@@ -53,7 +53,8 @@ describe('what a person reads about herself, in a browser', { skip }, () => {
   it('reads her own details, payments, sign-ins and who looked at her data, in cards that fit a phone', async () => {
     const context = await checks.context(false);
     const page = await context.newPage();
-    await page.goto(`${base}/en`);
+    // She opens her page first: the header's "Sign in" brings her back to it.
+    await page.goto(`${base}/en/my`);
     await page.locator('header').getByRole('link', { name: 'Sign in' }).click();
     await page.getByRole('link', { name: /national login/i }).or(page.getByRole('button', { name: /national login/i })).first().click();
     await page.getByLabel('Register number').fill(DEMO_CITIZEN.registerNumber);

@@ -52,7 +52,8 @@ describe('national login, in a browser', { skip }, () => {
   }
 
   async function signIn(page: Page, registerNumber: string, lang: 'mn' | 'en'): Promise<void> {
-    await page.goto(`${base}/${lang}`);
+    // She opens her page before signing in; the header's "Sign in" brings her back to it afterwards.
+    await page.goto(`${base}/${lang}/my`);
     await page.getByRole('link', { name: lang === 'mn' ? 'Нэвтрэх' : 'Sign in' }).first().click();
     await page.getByRole('link', { name: lang === 'mn' ? /Үндэсний нэвтрэлтээр/ : /national login/ }).click();
     await page.waitForURL(/\/login\/[^/]+$/);

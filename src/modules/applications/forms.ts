@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { Lang } from '../../kernel/i18n.ts';
+import { CITIZEN_REGISTER_NUMBER_PATTERN, FOREIGN_REGISTER_NUMBER_PATTERN, readPersonNumber } from '../../kernel/person-number.ts';
 
 export type Bilingual = { mn: string; en: string };
 
@@ -159,6 +160,8 @@ function messageFor(error: ErrorObject, field: FormField | undefined, lang: Lang
   return (text[error.keyword] ?? text.type!)[lang];
 }
 
+const REGISTER_NUMBER_PATTERNS = new Set([CITIZEN_REGISTER_NUMBER_PATTERN, FOREIGN_REGISTER_NUMBER_PATTERN]);
+
 /**
  * Checks answers against the form; with `only`, just those fields (one page of the flow). Values come
  * from HTML forms as text: numbers and ticks are converted first, empty text means not answered.
@@ -170,6 +173,8 @@ export function checkAnswers(definition: FormDefinition, raw: Record<string, unk
     let value = raw[name];
     if (typeof value === 'string') value = value.trim();
     if (value === '' || value === undefined || value === null) continue;
+    // A register number typed on a Latin keyboard is read as the Cyrillic it stands for.
+    if (typeof value === 'string' && REGISTER_NUMBER_PATTERNS.has(String(definition.schema.properties[name]?.pattern))) value = readPersonNumber(value);
     if (field.widget === 'number' && typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)) value = Number(value);
     if (field.widget === 'checkbox') value = value === true || value === 'yes' || value === 'true';
     answers[name] = value;

@@ -2,7 +2,7 @@
 // everything the officer needs to decide: the answers, what registries said, the files, the fee,
 // the history, and a form for each action the status allows.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isPersonNumber } from '../../kernel/person-number.ts';
+import { isPersonNumber, readPersonNumber } from '../../kernel/person-number.ts';
 import type { ApplicationsDeps } from './service.ts';
 import { AppError, type FieldError } from '../../kernel/errors.ts';
 import { page } from '../../web/index.ts';
@@ -52,7 +52,7 @@ export function officePages(app: FastifyInstance, office: Office, submissions: S
   page(app, 'POST', '/office/on-behalf', {}, async (request, reply) => {
     office.agencyOf(request.principal);
     const body = (request.body ?? {}) as { registerNumber?: unknown; service?: unknown };
-    const registerNumber = typeof body.registerNumber === 'string' ? body.registerNumber.trim().toUpperCase() : '';
+    const registerNumber = readPersonNumber(body.registerNumber);
     const slug = typeof body.service === 'string' ? body.service : '';
     const errors: FieldError[] = [];
     if (!isPersonNumber(registerNumber)) errors.push({ field: 'registerNumber', message: request.t('applications.operator.badNumber') });
@@ -73,7 +73,7 @@ export function officePages(app: FastifyInstance, office: Office, submissions: S
     const principal = request.principal;
     office.agencyOf(principal);
     const body = (request.body ?? {}) as { registerNumber?: unknown; service?: unknown; code?: unknown };
-    const registerNumber = typeof body.registerNumber === 'string' ? body.registerNumber : '';
+    const registerNumber = readPersonNumber(body.registerNumber);
     const slug = typeof body.service === 'string' ? body.service : '';
     const code = typeof body.code === 'string' ? body.code.replace(/\s/g, '') : '';
     const found = isPersonNumber(registerNumber) ? await submissions.form(slug).catch(() => undefined) : undefined;

@@ -35,7 +35,7 @@ export function clientMetadata(row: ClientRow, secret: string): AdapterPayload {
       : clientSecret ? { client_secret: clientSecret, token_endpoint_auth_method: 'client_secret_basic' } : { token_endpoint_auth_method: 'none' }),
     redirect_uris: row.redirect_uris,
     post_logout_redirect_uris: row.post_logout_redirect_uris,
-    grant_types: ['authorization_code', 'refresh_token'],
+    grant_types: ['authorization_code'],
     response_types: ['code'],
     scope: row.scopes.join(' '),
     client_name: row.name.en,

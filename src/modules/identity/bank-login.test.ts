@@ -2,7 +2,7 @@
 // (register number → bank → bank's sign-in page → signed answer → acting for → portal), and every
 // way an answer can be wrong refused with a message in the person's language.
 import assert from 'node:assert/strict';
-import { after, before, describe, it, mock } from 'node:test';
+import { after, before, beforeEach, describe, it, mock } from 'node:test';
 import { SignJWT, generateKeyPair } from 'jose';
 import { testApp, type TestApp } from '../../../test/helpers.ts';
 import { seedPeople } from '../exchange/test-fixtures.ts';
@@ -23,6 +23,10 @@ describe('bank login with the development bank', () => {
     await seedPeople(app, 60);
   });
   after(async () => app.close());
+  // Wrong answers earlier in the file would otherwise make later tests wait (failures slow the next try).
+  beforeEach(async () => {
+    await app.ctx.db.query('DELETE FROM identity.lockouts');
+  });
 
   /** Register number → method "bank"; returns the uid at the bank choice page. */
   async function atBankChoice(browser: TestBrowser, registerNumber = CITIZEN): Promise<string> {

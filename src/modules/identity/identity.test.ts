@@ -10,7 +10,6 @@ import { freePort, testApp, type TestApp } from '../../../test/helpers.ts';
 import { DEMO_CITIZEN } from '../registries/index.ts';
 import { seedPeople } from '../exchange/test-fixtures.ts';
 import { decodeSession } from '../../kernel/auth.ts';
-import { ageOn } from './service.ts';
 import * as store from './store.ts';
 import { TestBrowser, lastCode, uidOf } from './test-fixtures.ts';
 
@@ -77,6 +76,8 @@ describe('national login', () => {
     assert.equal(discovery.issuer, `${base}/oidc`);
     assert.deepEqual(discovery.response_types_supported, ['code']);
     assert.deepEqual(discovery.code_challenge_methods_supported, ['S256']);
+    // Only what is issued: no refresh tokens, so no refresh_token grant.
+    assert.deepEqual(discovery.grant_types_supported, ['authorization_code']);
     assert.ok((discovery.scopes_supported as string[]).includes('address'));
     assert.ok(String(discovery.end_session_endpoint).endsWith('/oidc/session/end'));
     const jwks = (await (await fetch(String(discovery.jwks_uri))).json()) as { keys: { kty: string; d?: string }[] };
@@ -238,45 +239,27 @@ describe('national login', () => {
     const real = await lastCode(app, mobile);
     const guess = String((Number(real) + 7) % 1_000_000).padStart(6, '0');
     let last = '';
-    for (let i = 0; i < 5; i += 1) last = (await other.request('POST', `/en/login/${otherUid}/sms`, { code: guess })).body;
+    // (The waits that grow after a few failures are lifted between guesses: this is about the code.)
+    for (let i = 0; i < 5; i += 1) {
+      last = (await other.request('POST', `/en/login/${otherUid}/sms`, { code: guess })).body;
+      await app.ctx.db.query(`DELETE FROM identity.lockouts`);
+    }
     assert.match(last, /Too many wrong codes/);
     const afterLock = await other.request('POST', `/en/login/${otherUid}/sms`, { code: real });
     assert.match(afterLock.body, /Too many wrong codes|paused/);
     await app.ctx.db.query(`DELETE FROM identity.lockouts`);
   });
 
-  it('locks a person out after repeated failures across sign-ins', async () => {
-    const person = (await app.ctx.db.query<{ key: string }>(`SELECT key FROM registries.records WHERE registry_id = 'population' AND content ? 'mobile' AND key <> $1 ORDER BY key LIMIT 1`, [CITIZEN])).rows[0]!.key;
-    let body = '';
-    for (let round = 0; round < 3 && !/paused/.test(body); round += 1) {
-      const browser = new TestBrowser(app);
-      const uid = await awaitingCode(browser, '/en/sign-in/national', person);
-      for (let i = 0; i < 5 && !/paused/.test(body); i += 1) body = (await browser.request('POST', `/en/login/${uid}/sms`, { code: '000000' })).body;
-    }
-    assert.match(body, /signing in is paused for \d+ minutes/);
-    const browser = new TestBrowser(app);
-    const start = await browser.go('GET', '/en/sign-in/national');
-    const refused = await browser.request('POST', `/en/login/${uidOf(start.url)}`, { registerNumber: person });
-    assert.equal(refused.statusCode, 429);
-    await app.ctx.db.query(`DELETE FROM identity.lockouts`);
-  });
-
-  it('refuses a minor signing in alone, an unknown number and a malformed one, in the person’s language', async () => {
-    const { rows } = await app.ctx.db.query<{ key: string; birth: string }>(`SELECT key, content->>'birthDate' AS birth FROM registries.records WHERE registry_id = 'population' ORDER BY content->>'birthDate' DESC LIMIT 1`);
-    assert.ok(ageOn(rows[0]!.birth, new Date()) < 16, 'the youngest person is a child');
+  it('refuses a malformed register number in the person’s language', async () => {
     const browser = new TestBrowser(app);
     const start = await browser.go('GET', '/en/sign-in/national');
     const uid = uidOf(start.url);
-    const minor = await browser.request('POST', `/en/login/${uid}`, { registerNumber: rows[0]!.key });
-    assert.equal(minor.statusCode, 403);
-    assert.match(minor.body, /Children under 16 cannot sign in on their own/);
-    const unknown = await browser.request('POST', `/en/login/${uid}`, { registerNumber: 'ЯЯ99123199' });
-    assert.equal(unknown.statusCode, 400);
-    assert.match(unknown.body, /You cannot sign in with this register number/);
+    const english = await browser.request('POST', `/en/login/${uid}`, { registerNumber: 'abc' });
+    assert.equal(english.statusCode, 400);
+    assert.match(english.body, /Enter your register number as 2 Cyrillic letters and 8 digits/);
     const mongolian = await browser.request('POST', `/mn/login/${uid}`, { registerNumber: 'abc' });
     assert.equal(mongolian.statusCode, 400);
-    assert.match(mongolian.body, /Регистрийн дугаараа 2 үсэг, 8 оронтой тоогоор/);
-    await app.ctx.db.query(`DELETE FROM identity.lockouts`);
+    assert.match(mongolian.body, /Регистрийн дугаараа кирилл 2 үсэг, 8 оронтой тоогоор/);
   });
 
   it('refuses a sign-in page from another browser (session fixation) and a form without its token (CSRF)', async () => {

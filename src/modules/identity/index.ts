@@ -23,7 +23,7 @@ import { seal } from '../../kernel/secrets.ts';
 import type { Role } from '../../kernel/auth.ts';
 import { isUuid } from '../../kernel/ids.ts';
 import { PLATFORM_AGENCY } from './demo.ts';
-import { createIdentity, type Identity, type IdentityDeps } from './service.ts';
+import { CODES_PER_HOUR, DEMO_CODES_PER_HOUR, createIdentity, type Identity, type IdentityDeps } from './service.ts';
 import * as store from './store.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -91,7 +91,7 @@ async function registerPortalClient(ctx: AppContext): Promise<void> {
 }
 
 export async function registerIdentity(app: FastifyInstance, ctx: AppContext, options: IdentityOptions): Promise<IdentityModule> {
-  const identity = createIdentity(ctx.db, ctx.config.sessionSecret, options.people);
+  const identity = createIdentity(ctx.db, ctx.config.sessionSecret, options.people, { codesPerHour: ctx.config.devLogin ? DEMO_CODES_PER_HOUR : CODES_PER_HOUR });
   await registerPortalClient(ctx);
 
   // The platform's own members call registries through the exchange in process, signed like anyone.

@@ -6,12 +6,14 @@ import { createHmac } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../kernel/context.ts';
 import { AppError } from '../../kernel/errors.ts';
+import { safeReturnTo } from '../../kernel/return-to.ts';
 import { bilingualPurpose, type Exchange } from '../exchange/index.ts';
 import { page } from '../../web/index.ts';
 import { DATA_SCOPES, isDataScope } from './claims.ts';
 import type { LoginAttempt, LoginFlow, LoginMethod } from './methods/types.ts';
 import type { OidcProvider } from './provider.ts';
-import { accountIdFor, maskMobile, normaliseRegisterNumber, personKind, type Identity, type Representation } from './service.ts';
+import { isPersonNumber } from '../../kernel/person-number.ts';
+import { accountIdFor, normaliseRegisterNumber, personKind, type Identity, type PersonFacts, type Representation } from './service.ts';
 import * as store from './store.ts';
 
 const BINDING_COOKIE = 'urtuu_login';
@@ -34,6 +36,11 @@ export interface LoginPagesOptions {
   methods: LoginMethod[];
 }
 
+/** Who a number that may not sign in stands for while the steps go on: no one, with nothing to send to. */
+function standIn(registerNumber: string): PersonFacts {
+  return { registerNumber, surname: '', givenName: '', birthDate: '1900-01-01', deceased: false, citizenship: '', children: [] };
+}
+
 export function registerLoginPages(app: FastifyInstance, options: LoginPagesOptions): LoginFlow {
   const { ctx, oidc, identity, exchange, methods } = options;
   const secure = ctx.config.baseUrl.startsWith('https:');
@@ -47,14 +54,20 @@ export function registerLoginPages(app: FastifyInstance, options: LoginPagesOpti
     return interaction;
   }
 
-  const lockKeys = (request: FastifyRequest, registerNumber: string) => [`person:${registerNumber}`, `ip:${request.ip}`];
+  const lockKeys = (request: FastifyRequest, registerNumber: string, method: string) => [`person:${method}:${registerNumber}:${request.ip}`, `ip:${request.ip}`];
+  const startKeys = (request: FastifyRequest) => [`start:${request.ip}`];
 
   async function finish(reply: FastifyReply, uid: string, result: Record<string, unknown>) {
     const interaction = await oidc.provider.Interaction.find(uid);
     if (!interaction) throw new AppError('LOGIN_EXPIRED');
     interaction.result = { ...(interaction.lastSubmission ?? {}), ...result } as never;
     await interaction.save(Math.max(interaction.exp - epochNow(), 1));
-    return reply.redirect(interaction.returnTo, 303);
+    // The provider's own resume route: only its path is kept (the browser stays on the host it came
+    // by) and checked like any returnTo.
+    const provided = URL.canParse(interaction.returnTo) ? new URL(interaction.returnTo) : undefined;
+    const resume = provided && safeReturnTo(`${provided.pathname}${provided.search}`, ctx.config.baseUrl);
+    if (!resume) throw new AppError('LOGIN_EXPIRED');
+    return reply.redirect(resume, 303);
   }
 
   const flow: LoginFlow = {
@@ -65,18 +78,25 @@ export function registerLoginPages(app: FastifyInstance, options: LoginPagesOpti
       await interactionOf(request, uid);
       const row = await store.findAttempt(ctx.db, uid);
       if (!row) throw new AppError('LOGIN_EXPIRED');
-      const person = await identity.personWhoMaySignIn(row.register_number);
-      return { uid, registerNumber: row.register_number, person };
+      try {
+        const person = await identity.personWhoMaySignIn(row.register_number);
+        return { uid, registerNumber: row.register_number, person };
+      } catch (error) {
+        if (!(error instanceof AppError) || error.status >= 500) throw error;
+        return { uid, registerNumber: row.register_number, person: standIn(row.register_number), refusal: error };
+      }
     },
     async authenticated(request, attempt, method, amr) {
+      // Only someone who has proved they are this person learns why the number may not sign in.
+      if (attempt.refusal) throw attempt.refusal;
       await store.authenticateAttempt(ctx.db, attempt.uid, method, amr);
-      for (const key of lockKeys(request, attempt.registerNumber)) await store.clearFailures(ctx.db, key);
+      await store.clearFailures(ctx.db, lockKeys(request, attempt.registerNumber, method)[0]!);
       return `/${request.lang}/login/${attempt.uid}/acting`;
     },
     async failed(request, attempt, method) {
       await store.recordLogin(ctx.db, { registerNumber: attempt.registerNumber, method, outcome: 'failed' });
-      await identity.fail(lockKeys(request, attempt.registerNumber));
-      await identity.assertNotLocked(lockKeys(request, attempt.registerNumber));
+      await identity.fail(lockKeys(request, attempt.registerNumber, method));
+      await identity.assertNotLocked(lockKeys(request, attempt.registerNumber, method));
     },
   };
 
@@ -109,11 +129,17 @@ export function registerLoginPages(app: FastifyInstance, options: LoginPagesOpti
     const body = (request.body ?? {}) as Record<string, unknown>;
     const registerNumber = normaliseRegisterNumber(body.registerNumber);
     try {
-      await identity.assertNotLocked(lockKeys(request, registerNumber));
-      await identity.personWhoMaySignIn(registerNumber);
+      // Only the form of the number is judged here. Whether it is in the register, a child's or an
+      // adult's, the same work is done and the same next page follows, and every try counts alike
+      // against the address: this step cannot be used to probe the register.
+      if (!isPersonNumber(registerNumber)) throw new AppError('REGISTER_NUMBER_INVALID');
+      await identity.assertNotLocked(startKeys(request));
+      await identity.fail(startKeys(request));
+      await flow.identity.personWhoMaySignIn(registerNumber).catch((error: unknown) => {
+        if (!(error instanceof AppError) || error.status >= 500) throw error;
+      });
     } catch (error) {
       if (!(error instanceof AppError) || error.status >= 500) throw error;
-      if (registerNumber) await identity.fail([`ip:${request.ip}`]);
       const client = await clientName(String(interaction.params.client_id), request.lang);
       return reply.page('modules/identity/views/login-start.njk', { uid, client, registerNumber: typeof body.registerNumber === 'string' ? body.registerNumber.slice(0, 20) : '' }, {
         status: error.status,
@@ -128,7 +154,7 @@ export function registerLoginPages(app: FastifyInstance, options: LoginPagesOpti
   const methodChoices = (request: FastifyRequest, attempt: LoginAttempt) =>
     methods
       .filter((method) => method.available(attempt.person, flow))
-      .map((method) => ({ id: method.id, label: request.t(method.labelKey), hint: request.t(method.hintKey, { mobile: attempt.person.mobile ? maskMobile(attempt.person.mobile) : '' }) }));
+      .map((method) => ({ id: method.id, label: request.t(method.labelKey), hint: request.t(method.hintKey) }));
 
   // Step 2: how to prove it.
   page(app, 'GET', '/login/:uid/methods', {}, async (request, reply) => {

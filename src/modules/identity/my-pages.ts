@@ -13,7 +13,8 @@ import type { Exchange } from '../exchange/index.ts';
 import { DATA_SCOPES } from './claims.ts';
 import { deviceName } from './devices.ts';
 import type { PortalLogin } from './portal.ts';
-import { signOutTarget } from './portal.ts';
+import { sessionOwner, signOutTarget } from './portal.ts';
+import { DEV_SESSION_METHOD } from '../../web/dev-sign-in.ts';
 import type { OidcProvider } from './provider.ts';
 import { displayName, maskMobile, type Identity } from './service.ts';
 import * as store from './store.ts';
@@ -107,8 +108,11 @@ export function registerMyPages(app: FastifyInstance, ctx: AppContext, deps: { i
   // Sign-out ends the portal session here and then the national login's session at the provider.
   page(app, 'POST', '/sign-out', {}, async (request, reply) => {
     const principal = request.principal;
-    if (principal?.sessionId) await portal.endSession(principal.actorRegisterNumber ?? principal.registerNumber ?? '', principal.sessionId);
+    const session = principal?.sessionId ? await store.findSession(ctx.db, principal.sessionId) : undefined;
+    if (principal?.sessionId) await portal.endSession(sessionOwner(principal), principal.sessionId);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    // A development sign-in has no session at the provider to end.
+    if (session?.method === DEV_SESSION_METHOD) return reply.redirect(`/${request.lang}`, 303);
     return reply.redirect(signOutTarget(ctx, principal, request.lang), 303);
   });
 }

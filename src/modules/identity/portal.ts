@@ -9,7 +9,7 @@ import { SESSION_COOKIE, encodeSession, type Principal, type Role } from '../../
 import type { AppContext } from '../../kernel/context.ts';
 import { AppError } from '../../kernel/errors.ts';
 import { LruCache } from '../../kernel/lru.ts';
-import { safeReturnTo } from '../../web/dev-sign-in.ts';
+import { safeReturnTo } from '../../kernel/return-to.ts';
 import { page } from '../../web/index.ts';
 import { PLATFORM_AGENCY } from './demo.ts';
 import { OIDC_PREFIX } from './provider.ts';
@@ -118,12 +118,18 @@ export function registerPortalLogin(app: FastifyInstance, ctx: AppContext): Port
     }
   });
 
+  // The development sign-in's sessions are recorded like the national login's, so they end the same way.
+  app.decorate('signInSessions', {
+    open: (principal: Principal, method: string) =>
+      store.insertSession(ctx.db, { registerNumber: sessionOwner(principal), method, userAgent: null, actingFor: null, expiresAt: new Date(Date.now() + SESSION_HOURS * 3_600_000) }),
+  });
+
   // The sign-in page: the national login, and in development the persona picker beside it.
   page(app, 'GET', '/sign-in/national', {}, async (request, reply) => {
     const query = request.query as Record<string, unknown>;
     const oidc = await discover();
     const verifier = client.randomPKCECodeVerifier();
-    const flow: FlowState = { verifier, state: client.randomState(), nonce: client.randomNonce(), returnTo: safeReturnTo(query.returnTo) ?? `/${request.lang}/my`, exp: Date.now() + 15 * 60_000 };
+    const flow: FlowState = { verifier, state: client.randomState(), nonce: client.randomNonce(), returnTo: safeReturnTo(query.returnTo, config.baseUrl) ?? `/${request.lang}/my`, exp: Date.now() + 15 * 60_000 };
     reply.setCookie(FLOW_COOKIE, signFlow(config.sessionSecret, flow), { path: '/auth', httpOnly: true, sameSite: 'lax', secure, maxAge: 900 });
     const url = client.buildAuthorizationUrl(oidc, {
       redirect_uri: portalRedirectUri(config.baseUrl),
@@ -154,7 +160,7 @@ export function registerPortalLogin(app: FastifyInstance, ctx: AppContext): Port
     const claims = tokens.claims()!;
     const principal = await principalFrom(ctx, claims, request);
     reply.setCookie(SESSION_COOKIE, encodeSession(config.sessionSecret, principal), { path: '/', httpOnly: true, sameSite: 'lax', secure });
-    return reply.redirect(flow.returnTo, 303);
+    return reply.redirect(safeReturnTo(flow.returnTo, config.baseUrl) ?? `/${request.lang}/my`, 303);
   });
 
   return {
@@ -164,6 +170,11 @@ export function registerPortalLogin(app: FastifyInstance, ctx: AppContext): Port
       return done;
     },
   };
+}
+
+/** Whose session a principal's is: the person at the keyboard; an official without a register number by account id. */
+export function sessionOwner(principal: Principal): string {
+  return principal.actorRegisterNumber ?? principal.registerNumber ?? principal.id;
 }
 
 /** Where sign-out goes: the provider's end-session page for national-login sessions, home otherwise. */

@@ -84,7 +84,6 @@ export async function createOidcProvider(ctx: AppContext, claims: ClaimsSource):
         Interaction: 1800,
         Session: 8 * 3600,
         Grant: 365 * 24 * 3600,
-        RefreshToken: 8 * 3600,
       },
       // The sign-in pages are ours; the URL carries no language so the interaction cookie's path fits both.
       interactions: { url: (_koa, interaction) => `/identity/interaction/${interaction.uid}` },
@@ -108,7 +107,9 @@ export async function createOidcProvider(ctx: AppContext, claims: ClaimsSource):
       renderError: errorPage,
       clientBasedCORS: () => false,
       conformIdTokenClaims: false,
-      issueRefreshToken: () => false,
+      // No issueRefreshToken of our own: oidc-provider advertises the refresh_token grant as soon as
+      // that function differs from its default, and its default issues none without offline_access,
+      // a scope we do not offer. Discovery then lists only the grant that is issued.
       extraParams: ['ui_locales'],
       extraClientMetadata: { properties: ['urtuu_first_party', 'urtuu_name_mn'] },
     };

@@ -92,8 +92,11 @@ export async function findLockout(db: Queryable, key: string): Promise<LockoutRo
   return rows[0];
 }
 
-/** Counts a failure in a window of `windowMinutes`; locks the key for `lockMinutes` at `limit` failures. Returns the row after. */
-export async function countFailure(db: Queryable, key: string, limit: number, windowMinutes: number, lockMinutes: number): Promise<LockoutRow> {
+/**
+ * Counts a failure in a window of `windowMinutes`; past `free` failures the key must wait, twice as
+ * long after each one (1 s, 2 s, 4 s...), at most `maxSeconds`. Returns the row after.
+ */
+export async function countFailure(db: Queryable, key: string, free: number, windowMinutes: number, maxSeconds: number): Promise<LockoutRow> {
   const { rows } = await db.query<LockoutRow>(
     `INSERT INTO identity.lockouts (key, failures, window_start) VALUES ($1, 1, now())
      ON CONFLICT (key) DO UPDATE SET
@@ -103,18 +106,19 @@ export async function countFailure(db: Queryable, key: string, limit: number, wi
     [key, windowMinutes],
   );
   const row = rows[0]!;
-  if (row.failures >= limit) {
-    const { rows: locked } = await db.query<LockoutRow>(
-      `UPDATE identity.lockouts SET locked_until = now() + make_interval(mins => $2), failures = 0, window_start = now() WHERE key = $1 RETURNING failures, window_start, locked_until`,
-      [key, lockMinutes],
+  if (row.failures > free) {
+    const seconds = Math.min(2 ** Math.min(row.failures - free - 1, 30), maxSeconds);
+    const { rows: slowed } = await db.query<LockoutRow>(
+      `UPDATE identity.lockouts SET locked_until = now() + make_interval(secs => $2) WHERE key = $1 RETURNING failures, window_start, locked_until`,
+      [key, seconds],
     );
-    return locked[0]!;
+    return slowed[0]!;
   }
   return row;
 }
 
 export async function clearFailures(db: Queryable, key: string): Promise<void> {
-  await db.query('UPDATE identity.lockouts SET failures = 0 WHERE key = $1', [key]);
+  await db.query('UPDATE identity.lockouts SET failures = 0, locked_until = NULL WHERE key = $1', [key]);
 }
 
 // ---- portal sessions ----

@@ -10,7 +10,8 @@ export class TestBrowser {
   /** Pages seen, newest last. */
   readonly visited: string[] = [];
 
-  constructor(private readonly app: TestApp, private readonly userAgent = 'TestBrowser/1.0') {
+  /** `remoteAddress`: the address the requests come from, as the server sees it. */
+  constructor(private readonly app: TestApp, private readonly userAgent = 'TestBrowser/1.0', private readonly remoteAddress = '127.0.0.1') {
     this.cookies.set(CSRF_COOKIE, 'test-csrf-cookie-value');
   }
 
@@ -29,6 +30,7 @@ export class TestBrowser {
       method,
       url: `${target.pathname}${target.search}`,
       cookies: Object.fromEntries(this.cookies),
+      remoteAddress: this.remoteAddress,
       headers: { host: target.host, 'user-agent': this.userAgent, accept: 'text/html', ...(fields ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
       ...(fields ? { payload: new URLSearchParams({ _csrf: this.app.csrf, ...fields }).toString() } : {}),
     });

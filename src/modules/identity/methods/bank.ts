@@ -28,7 +28,7 @@ export function createBankMethod(banksFor: (app: FastifyInstance, ctx: AppContex
 
     async start(request, flow, attempt) {
       banksOf(flow);
-      await flow.identity.assertNotLocked(flow.lockKeys(request, attempt.registerNumber));
+      await flow.identity.assertNotLocked(flow.lockKeys(request, attempt.registerNumber, 'bank'));
     },
 
     register(app, flow) {
@@ -54,7 +54,7 @@ export function createBankMethod(banksFor: (app: FastifyInstance, ctx: AppContex
       page(app, 'POST', '/login/:uid/bank', {}, async (request, reply) => {
         const { uid } = request.params as { uid: string };
         const attempt = await flow.attempt(request, uid);
-        await flow.identity.assertNotLocked(flow.lockKeys(request, attempt.registerNumber));
+        await flow.identity.assertNotLocked(flow.lockKeys(request, attempt.registerNumber, 'bank'));
         const chosen = ((request.body ?? {}) as Record<string, unknown>).bank;
         const bank = banksOf(flow).find((candidate) => candidate.id === chosen);
         if (!bank) return show(request, reply, uid, 400, [{ field: firstBankField(), message: request.t('identity.bank.choose') }]);
@@ -67,7 +67,7 @@ export function createBankMethod(banksFor: (app: FastifyInstance, ctx: AppContex
         const { uid } = request.params as { uid: string };
         banksOf(flow);
         const attempt = await flow.attempt(request, uid);
-        await flow.identity.assertNotLocked(flow.lockKeys(request, attempt.registerNumber));
+        await flow.identity.assertNotLocked(flow.lockKeys(request, attempt.registerNumber, 'bank'));
         // Only single string values: a repeated parameter is not something a bank sends.
         const params = Object.fromEntries(Object.entries((request.query ?? {}) as Record<string, unknown>).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
         try {

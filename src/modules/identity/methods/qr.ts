@@ -179,7 +179,7 @@ export const qrMethod: LoginMethod = {
   // Anyone may try: a person without the app or a phone learns how on the page and can go back.
   available: () => true,
   async start(request, flow, attempt) {
-    await flow.identity.assertNotLocked(flow.lockKeys(request, attempt.registerNumber));
+    await flow.identity.assertNotLocked(flow.lockKeys(request, attempt.registerNumber, 'qr'));
   },
   register(app, flow) {
     const { db, audit, config } = flow.ctx;
@@ -261,7 +261,7 @@ export const qrMethod: LoginMethod = {
       const checking = Object.hasOwn((request.query ?? {}) as object, 'check');
       const login = await currentQrLogin(db, uid, attempt.registerNumber);
       if (!login) {
-        await flow.identity.assertNotLocked(flow.lockKeys(request, attempt.registerNumber));
+        await flow.identity.assertNotLocked(flow.lockKeys(request, attempt.registerNumber, 'qr'));
         return showWaiting(request, reply, uid, await createQrLogin(db, attempt), false);
       }
       const status = statusOf(login);
@@ -284,7 +284,7 @@ export const qrMethod: LoginMethod = {
     page(app, 'POST', '/login/:uid/qr/new', {}, async (request, reply) => {
       const { uid } = request.params as { uid: string };
       const attempt = await flow.attempt(request, uid);
-      await flow.identity.assertNotLocked(flow.lockKeys(request, attempt.registerNumber));
+      await flow.identity.assertNotLocked(flow.lockKeys(request, attempt.registerNumber, 'qr'));
       await createQrLogin(db, attempt);
       return reply.redirect(`/${request.lang}/login/${uid}/qr`, 303);
     });

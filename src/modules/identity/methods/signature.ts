@@ -79,7 +79,7 @@ export const signatureMethod: LoginMethod = {
     page(app, 'POST', '/login/:uid/signature', {}, async (request, reply) => {
       const { uid } = request.params as { uid: string };
       const attempt = await flow.attempt(request, uid);
-      await flow.identity.assertNotLocked(flow.lockKeys(request, attempt.registerNumber));
+      await flow.identity.assertNotLocked(flow.lockKeys(request, attempt.registerNumber, 'signature'));
       const body = (request.body ?? {}) as Record<string, unknown>;
       const certificatePem = text(body.certificate, 20_000);
       const signature = text(body.signature, 2_000);

@@ -3,12 +3,19 @@
 // `authenticated`, which moves the browser on to choosing whom to act for and to consent.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../kernel/context.ts';
+import type { AppError } from '../../../kernel/errors.ts';
 import type { Identity, PersonFacts } from '../service.ts';
 
 export interface LoginAttempt {
   uid: string;
   registerNumber: string;
+  /**
+   * What the register says. For a number that may not sign in (none such, a child, a permit run
+   * out) it is a stand-in with nothing in it, so every step looks and works the same until a proof
+   * succeeds; `refusal` then says why, and `authenticated` throws it.
+   */
   person: PersonFacts;
+  refusal?: AppError;
 }
 
 export interface LoginFlow {
@@ -19,12 +26,15 @@ export interface LoginFlow {
    * (its binding cookie), and a register number must have been given. Throws LOGIN_EXPIRED.
    */
   attempt(request: FastifyRequest, uid: string): Promise<LoginAttempt>;
-  /** Marks the attempt proven by `method` (amr values per RFC 8176); returns the next page's URL. */
+  /** Marks the attempt proven by `method` (amr values per RFC 8176); returns the next page's URL. Throws the attempt's refusal. */
   authenticated(request: FastifyRequest, attempt: LoginAttempt, method: string, amr: string[]): Promise<string>;
-  /** Counts a failed proof against the person and the address (brute force); throws LOGIN_LOCKED when locked. */
+  /** Counts a failed proof against this method, person and address, and the address; throws LOGIN_LOCKED when it must wait. */
   failed(request: FastifyRequest, attempt: LoginAttempt, method: string): Promise<void>;
-  /** The lockout keys of a request: the person and the client address. */
-  lockKeys(request: FastifyRequest, registerNumber: string): string[];
+  /**
+   * The keys failures are counted under: this method for this person from this address (so a stranger
+   * elsewhere slows only themselves, and the person's other methods stay open), and the address.
+   */
+  lockKeys(request: FastifyRequest, registerNumber: string, method: string): string[];
 }
 
 export interface LoginMethod {
