@@ -45,11 +45,13 @@ interface SessionPayload {
   principal: Principal;
   /** Expiry, seconds since the epoch. */
   exp: number;
+  /** Random per sign-in, so that two sessions of the same person never share a cookie (nor a form token). */
+  sid: string;
 }
 
 /** Encodes a session cookie value: base64url(JSON).signature. */
 export function encodeSession(secret: string, principal: Principal, now = Date.now()): string {
-  const payload: SessionPayload = { principal, exp: Math.floor(now / 1000) + SESSION_HOURS * 3600 };
+  const payload: SessionPayload = { principal, exp: Math.floor(now / 1000) + SESSION_HOURS * 3600, sid: randomBytes(12).toString('base64url') };
   const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
   return `${body}.${sign(secret, `session:${body}`)}`;
 }
@@ -76,14 +78,25 @@ export function newCsrfSecret(): string {
   return randomBytes(24).toString('base64url');
 }
 
-/** The token a form carries: derived from the browser's CSRF cookie, so another site cannot know it. */
-export function csrfTokenFor(secret: string, cookieValue: string): string {
-  return sign(secret, `csrf:${cookieValue}`);
+/**
+ * What a form token is bound to besides the browser's CSRF cookie: the signed-in session itself
+ * (its cookie, only when it is genuine and current), or nothing for a visitor who is not signed in.
+ * Sessions are stateless signed cookies, so binding by HMAC over the session cookie does what a
+ * server-side session's stored secret would: a token taken from one session is refused in any
+ * other, and signing in (or out) changes the binding, so a token seen before sign-in is dead after.
+ */
+export function csrfBinding(secret: string, sessionCookie: string | undefined, now = Date.now()): string {
+  return sessionCookie && decodeSession(secret, sessionCookie, now) ? sessionCookie : '';
 }
 
-export function csrfTokenValid(secret: string, cookieValue: string | undefined, token: unknown): boolean {
+/** The token a form carries: derived from the browser's CSRF cookie and its session, so another site or session cannot know it. */
+export function csrfTokenFor(secret: string, cookieValue: string, binding: string): string {
+  return sign(secret, `csrf:${cookieValue}:${binding}`);
+}
+
+export function csrfTokenValid(secret: string, cookieValue: string | undefined, token: unknown, binding: string): boolean {
   if (!cookieValue || typeof token !== 'string' || token.length > 200) return false;
-  return safeEqual(token, csrfTokenFor(secret, cookieValue));
+  return safeEqual(token, csrfTokenFor(secret, cookieValue, binding));
 }
 
 export function hasRole(principal: Principal | null | undefined, roles: readonly Role[]): boolean {
