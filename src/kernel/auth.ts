@@ -3,7 +3,7 @@
 // real: every protected route declares the roles it admits, and the authorization matrix tests
 // (`*.scopes.test.ts`) call every route as every role.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { AppError } from './errors.ts';
 
 export const ROLES = ['platform-admin', 'agency-admin', 'supervisor', 'officer', 'citizen'] as const;
@@ -120,13 +120,50 @@ export function requireCitizen(principal: Principal | null | undefined): Princip
   return principal;
 }
 
+const GUARD = Symbol('urtuu.guard');
+
+/** A check of who is calling, declared on a route as its preHandler; see `hoistGuards`. */
+export type Guard = ((request: FastifyRequest, reply: FastifyReply) => Promise<void>) & { [GUARD]: true; roles?: readonly Role[] };
+
+/** Marks a check of the caller as a guard, so that it runs before the request's body is read or validated. */
+export function guard(check: (request: FastifyRequest) => Promise<void> | void, roles?: readonly Role[]): Guard {
+  const hook = async function guardHook(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+    await check(request);
+  };
+  return Object.assign(hook, { [GUARD]: true as const, ...(roles ? { roles } : {}) });
+}
+
+export function isGuard(value: unknown): value is Guard {
+  return typeof value === 'function' && (value as Partial<Guard>)[GUARD] === true;
+}
+
 /**
- * A preHandler admitting only principals holding one of `roles`. Nobody signed in: 401; signed in
+ * A guard admitting only principals holding one of `roles`. Nobody signed in: 401; signed in
  * without the role: 403. Pages turn the 401 into a sign-in prompt (see the error handler).
  */
-export function requireRole(...roles: Role[]): preHandlerAsyncHookHandler {
-  return async function guard(request: FastifyRequest, _reply: FastifyReply) {
+export function requireRole(...roles: Role[]): Guard {
+  return guard((request) => {
     if (!request.principal) throw new AppError('UNAUTHENTICATED');
     if (!hasRole(request.principal, roles)) throw new AppError('FORBIDDEN');
-  };
+  }, roles);
+}
+
+type HookList = RouteOptions['onRequest'];
+
+/**
+ * Moves a route's guards from its preHandler to its onRequest hooks, after the kernel has read the
+ * session and before the body is parsed, checked for storable text and validated against the
+ * schema: a caller who may not use a route learns nothing about what it takes (a 400 listing the
+ * fields would tell an anonymous caller the shape of an administrator's form). Registered once as
+ * an onRoute hook, so every route declared with a guard is covered, pages and API alike. Returns
+ * the guards found.
+ */
+export function hoistGuards(route: Pick<RouteOptions, 'preHandler' | 'onRequest'>): Guard[] {
+  const preHandlers = [route.preHandler ?? []].flat();
+  const guards = preHandlers.filter(isGuard);
+  if (guards.length === 0) return [];
+  const rest = preHandlers.filter((hook) => !isGuard(hook));
+  route.preHandler = rest as RouteOptions['preHandler'];
+  route.onRequest = [...[route.onRequest ?? []].flat(), ...guards] as HookList;
+  return guards;
 }
