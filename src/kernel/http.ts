@@ -56,8 +56,12 @@ function isPageRoute(request: FastifyRequest): boolean {
   return request.routeOptions.config?.pagePath !== undefined;
 }
 
-/** The Content-Security-Policy of every page, with the response's nonce for its inline scripts. */
-export function contentSecurityPolicy(nonce: string): string {
+/**
+ * The Content-Security-Policy of every page, with the response's nonce for its inline scripts.
+ * `formActions` adds origins a page's form may post to (the OpenID provider's answer to another
+ * site's sign-in); our own pages post only to ourselves.
+ */
+export function contentSecurityPolicy(nonce: string, formActions: readonly string[] = []): string {
   return [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}'`,
@@ -65,7 +69,7 @@ export function contentSecurityPolicy(nonce: string): string {
     "img-src 'self' data:",
     "font-src 'self'",
     "connect-src 'self'",
-    "form-action 'self'",
+    ["form-action 'self'", ...formActions].join(' '),
     "frame-ancestors 'none'",
     "base-uri 'none'",
     "object-src 'none'",
