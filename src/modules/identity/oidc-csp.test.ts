@@ -27,6 +27,12 @@ describe('the OpenID provider pages', () => {
     assert.equal(first.headers['x-frame-options'], 'DENY');
   });
 
+  it('answers the bare prefix with a query as the provider\'s own not-found page, with the policy', async () => {
+    const response = await app.server.inject({ url: '/oidc?q=a', headers: { accept: 'text/html' } });
+    assert.equal(response.statusCode, 404);
+    assert.match(policyOf(response), /script-src 'self' 'nonce-/);
+  });
+
   it('sends the sign-out confirmation with the policy, posting only to ourselves', async () => {
     const response = await app.server.inject({ url: '/oidc/session/end', headers: { accept: 'text/html' } });
     assert.equal(response.statusCode, 200, response.body.slice(0, 200));

@@ -142,7 +142,7 @@ async function contentSecurity(koa: KoaContextWithOIDC, next: () => Promise<void
   await next();
   if (!String(koa.type).includes('html') || typeof koa.body !== 'string') return;
   const targets = [...koa.body.matchAll(/<form[^>]*\saction="([^"]+)"/g)].map((match) => match[1]!.replaceAll('&amp;', '&'));
-  if (koa.path.startsWith('/session/end')) targets.push(...((koa.oidc?.client?.postLogoutRedirectUris as string[] | undefined) ?? []));
+  if (String(koa.path ?? '').startsWith('/session/end')) targets.push(...((koa.oidc?.client?.postLogoutRedirectUris as string[] | undefined) ?? []));
   const origins = new Set<string>();
   for (const target of targets) {
     try {
@@ -177,7 +177,9 @@ export function mountProvider(app: FastifyInstance, oidc: OidcProvider): void {
     const raw = request.raw;
     raw.originalUrl = raw.url;
     raw.cspNonce = request.cspNonce;
-    raw.url = raw.url!.slice(OIDC_PREFIX.length) || '/';
+    // "/oidc?x" is the provider's "/?x": its router needs the leading slash.
+    const rest = raw.url!.slice(OIDC_PREFIX.length);
+    raw.url = rest.startsWith('/') ? rest : `/${rest}`;
     // The kernel's security headers are not added to hijacked replies: set the ones that matter.
     reply.raw.setHeader('x-content-type-options', 'nosniff');
     reply.raw.setHeader('referrer-policy', 'same-origin');
