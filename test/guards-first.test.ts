@@ -61,6 +61,10 @@ describe('guards come before validation', () => {
     assert.ok(guarded.length > 60, `only ${guarded.length} guarded routes`);
     assert.ok(guarded.some((route) => route.url.startsWith('/api/') && route.method === 'POST' && route.schema?.body), 'an API route with a body schema');
     assert.ok(guarded.some((route) => route.url.startsWith('/en/admin') && route.method === 'POST'), 'an administration page');
+    // Routes whose finer rules (the agency, the record) are the service's still declare who may call at all.
+    for (const url of ['/api/v1/documents/:id/revoke', '/api/v1/office/requests/:number/actions', '/api/v1/references/:slug', '/api/v1/applications/:slug']) {
+      assert.ok(guarded.some((route) => route.method === 'POST' && route.url === url), `${url} is guarded`);
+    }
   });
 
   it('answers an anonymous caller 401 and a caller without the role 403, whatever is sent', async () => {

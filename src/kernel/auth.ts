@@ -148,6 +148,20 @@ export function requireRole(...roles: Role[]): Guard {
   }, roles);
 }
 
+/** A guard admitting anyone signed in; what they may do is decided further in (by agency, by record). */
+export function requireSignedIn(): Guard {
+  return guard((request) => {
+    if (!request.principal) throw new AppError('UNAUTHENTICATED');
+  });
+}
+
+/** A guard admitting a person handling their own affairs or someone else's, as `requireCitizen`. */
+export function requireCitizenSession(): Guard {
+  return guard((request) => {
+    requireCitizen(request.principal);
+  });
+}
+
 type HookList = RouteOptions['onRequest'];
 
 /**
