@@ -84,6 +84,9 @@ export function newCsrfSecret(): string {
  * Sessions are stateless signed cookies, so binding by HMAC over the session cookie does what a
  * server-side session's stored secret would: a token taken from one session is refused in any
  * other, and signing in (or out) changes the binding, so a token seen before sign-in is dead after.
+ * @fastify/csrf-protection is not used: its session binding needs @fastify/session or
+ * @fastify/secure-session to keep the secret, and its cookie mode binds to a user id, not to one
+ * session; these dozen lines do the one thing needed on the session cookie already in place.
  */
 export function csrfBinding(secret: string, sessionCookie: string | undefined, now = Date.now()): string {
   return sessionCookie && decodeSession(secret, sessionCookie, now) ? sessionCookie : '';
