@@ -9,6 +9,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { createAudit } from './kernel/audit.ts';
+import { hoistGuards, type Role } from './kernel/auth.ts';
 import type { Config } from './kernel/config.ts';
 import type { AppContext, ModuleManifest } from './kernel/context.ts';
 import { openDb, type Db } from './kernel/db.ts';
@@ -51,7 +52,7 @@ export function buildI18n(): I18n {
 export interface App {
   server: FastifyInstance;
   /** Every route registered, for the authorization matrix tests. */
-  routes: { method: string; url: string; schema?: { body?: unknown; querystring?: unknown; params?: unknown } }[];
+  routes: { method: string; url: string; schema?: { body?: unknown; querystring?: unknown; params?: unknown }; guard?: { roles?: readonly Role[] } }[];
   ctx: AppContext;
   catalog: Catalog;
   messaging: Messaging;
@@ -107,7 +108,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const ctx: AppContext = { config, db, i18n, audit: createAudit(db), metrics: createMetrics(), log: server.log, pageCache: new LruCache(2000, config.cacheTtlMs) };
   const routes: App['routes'] = [];
   server.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) routes.push({ method, url: route.url, ...(route.schema ? { schema: route.schema as NonNullable<App['routes'][number]['schema']> } : {}) });
+    const guards = hoistGuards(route);
+    const guard = guards.length > 0 ? { ...(guards.every((one) => one.roles) ? { roles: guards.flatMap((one) => one.roles ?? []) } : {}) } : undefined;
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url, ...(route.schema ? { schema: route.schema as NonNullable<App['routes'][number]['schema']> } : {}), ...(guard ? { guard } : {}) });
   });
 
   await server.register(fastifyCookie);

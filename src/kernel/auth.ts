@@ -3,7 +3,7 @@
 // real: every protected route declares the roles it admits, and the authorization matrix tests
 // (`*.scopes.test.ts`) call every route as every role.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { AppError } from './errors.ts';
 
 export const ROLES = ['platform-admin', 'agency-admin', 'supervisor', 'officer', 'citizen'] as const;
@@ -45,11 +45,13 @@ interface SessionPayload {
   principal: Principal;
   /** Expiry, seconds since the epoch. */
   exp: number;
+  /** Random per sign-in, so that two sessions of the same person never share a cookie (nor a form token). */
+  sid: string;
 }
 
 /** Encodes a session cookie value: base64url(JSON).signature. */
 export function encodeSession(secret: string, principal: Principal, now = Date.now()): string {
-  const payload: SessionPayload = { principal, exp: Math.floor(now / 1000) + SESSION_HOURS * 3600 };
+  const payload: SessionPayload = { principal, exp: Math.floor(now / 1000) + SESSION_HOURS * 3600, sid: randomBytes(12).toString('base64url') };
   const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
   return `${body}.${sign(secret, `session:${body}`)}`;
 }
@@ -76,14 +78,28 @@ export function newCsrfSecret(): string {
   return randomBytes(24).toString('base64url');
 }
 
-/** The token a form carries: derived from the browser's CSRF cookie, so another site cannot know it. */
-export function csrfTokenFor(secret: string, cookieValue: string): string {
-  return sign(secret, `csrf:${cookieValue}`);
+/**
+ * What a form token is bound to besides the browser's CSRF cookie: the signed-in session itself
+ * (its cookie, only when it is genuine and current), or nothing for a visitor who is not signed in.
+ * Sessions are stateless signed cookies, so binding by HMAC over the session cookie does what a
+ * server-side session's stored secret would: a token taken from one session is refused in any
+ * other, and signing in (or out) changes the binding, so a token seen before sign-in is dead after.
+ * @fastify/csrf-protection is not used: its session binding needs @fastify/session or
+ * @fastify/secure-session to keep the secret, and its cookie mode binds to a user id, not to one
+ * session; these dozen lines do the one thing needed on the session cookie already in place.
+ */
+export function csrfBinding(secret: string, sessionCookie: string | undefined, now = Date.now()): string {
+  return sessionCookie && decodeSession(secret, sessionCookie, now) ? sessionCookie : '';
 }
 
-export function csrfTokenValid(secret: string, cookieValue: string | undefined, token: unknown): boolean {
+/** The token a form carries: derived from the browser's CSRF cookie and its session, so another site or session cannot know it. */
+export function csrfTokenFor(secret: string, cookieValue: string, binding: string): string {
+  return sign(secret, `csrf:${cookieValue}:${binding}`);
+}
+
+export function csrfTokenValid(secret: string, cookieValue: string | undefined, token: unknown, binding: string): boolean {
   if (!cookieValue || typeof token !== 'string' || token.length > 200) return false;
-  return safeEqual(token, csrfTokenFor(secret, cookieValue));
+  return safeEqual(token, csrfTokenFor(secret, cookieValue, binding));
 }
 
 export function hasRole(principal: Principal | null | undefined, roles: readonly Role[]): boolean {
@@ -107,13 +123,64 @@ export function requireCitizen(principal: Principal | null | undefined): Princip
   return principal;
 }
 
+const GUARD = Symbol('urtuu.guard');
+
+/** A check of who is calling, declared on a route as its preHandler; see `hoistGuards`. */
+export type Guard = ((request: FastifyRequest, reply: FastifyReply) => Promise<void>) & { [GUARD]: true; roles?: readonly Role[] };
+
+/** Marks a check of the caller as a guard, so that it runs before the request's body is read or validated. */
+export function guard(check: (request: FastifyRequest) => Promise<void> | void, roles?: readonly Role[]): Guard {
+  const hook = async function guardHook(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+    await check(request);
+  };
+  return Object.assign(hook, { [GUARD]: true as const, ...(roles ? { roles } : {}) });
+}
+
+export function isGuard(value: unknown): value is Guard {
+  return typeof value === 'function' && (value as Partial<Guard>)[GUARD] === true;
+}
+
 /**
- * A preHandler admitting only principals holding one of `roles`. Nobody signed in: 401; signed in
+ * A guard admitting only principals holding one of `roles`. Nobody signed in: 401; signed in
  * without the role: 403. Pages turn the 401 into a sign-in prompt (see the error handler).
  */
-export function requireRole(...roles: Role[]): preHandlerAsyncHookHandler {
-  return async function guard(request: FastifyRequest, _reply: FastifyReply) {
+export function requireRole(...roles: Role[]): Guard {
+  return guard((request) => {
     if (!request.principal) throw new AppError('UNAUTHENTICATED');
     if (!hasRole(request.principal, roles)) throw new AppError('FORBIDDEN');
-  };
+  }, roles);
+}
+
+/** A guard admitting anyone signed in; what they may do is decided further in (by agency, by record). */
+export function requireSignedIn(): Guard {
+  return guard((request) => {
+    if (!request.principal) throw new AppError('UNAUTHENTICATED');
+  });
+}
+
+/** A guard admitting a person handling their own affairs or someone else's, as `requireCitizen`. */
+export function requireCitizenSession(): Guard {
+  return guard((request) => {
+    requireCitizen(request.principal);
+  });
+}
+
+type HookList = RouteOptions['onRequest'];
+
+/**
+ * Moves a route's guards from its preHandler to its onRequest hooks, after the kernel has read the
+ * session and before the body is parsed, checked for storable text and validated against the
+ * schema: a caller who may not use a route learns nothing about what it takes (a 400 listing the
+ * fields would tell an anonymous caller the shape of an administrator's form). Registered once as
+ * an onRoute hook, so every route declared with a guard is covered, pages and API alike. Returns
+ * the guards found.
+ */
+export function hoistGuards(route: Pick<RouteOptions, 'preHandler' | 'onRequest'>): Guard[] {
+  const preHandlers = [route.preHandler ?? []].flat();
+  const guards = preHandlers.filter(isGuard);
+  if (guards.length === 0) return [];
+  const rest = preHandlers.filter((hook) => !isGuard(hook));
+  route.preHandler = rest as RouteOptions['preHandler'];
+  route.onRequest = [...[route.onRequest ?? []].flat(), ...guards] as HookList;
+  return guards;
 }

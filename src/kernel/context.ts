@@ -57,6 +57,8 @@ declare module 'fastify' {
     principal: Principal | null;
     /** The form token for this browser, setting its CSRF cookie if it has none. */
     csrfToken(): string;
+    /** Whether a form's token belongs to this browser's CSRF cookie and this session. */
+    csrfTokenValid(token: unknown): boolean;
   }
   interface FastifyReply {
     /** Renders a page template (path from src/, e.g. 'modules/catalog/views/home.njk'). */

@@ -42,7 +42,26 @@ function sameHost(origin: string, host: string | undefined): boolean {
   }
 }
 
-function contentSecurityPolicy(nonce: string): string {
+// The form token is bound to the session the kernel accepted (see csrfBinding): the principal is
+// read from that cookie alone, and set to nobody when the session has ended.
+function csrfBindingOf(request: FastifyRequest): string {
+  return request.principal ? (request.cookies[SESSION_COOKIE] ?? '') : '';
+}
+
+const FORM_TYPES = /^(application\/x-www-form-urlencoded|multipart\/form-data)\s*(;|$)/i;
+const isUnsafe = (method: string) => method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS';
+
+/** A route registered by the page helper (a page for people), as opposed to an API or a protocol endpoint. */
+function isPageRoute(request: FastifyRequest): boolean {
+  return request.routeOptions.config?.pagePath !== undefined;
+}
+
+/**
+ * The Content-Security-Policy of every page, with the response's nonce for its inline scripts.
+ * `formActions` adds origins a page's form may post to (the OpenID provider's answer to another
+ * site's sign-in); our own pages post only to ourselves.
+ */
+export function contentSecurityPolicy(nonce: string, formActions: readonly string[] = []): string {
   return [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}'`,
@@ -50,7 +69,7 @@ function contentSecurityPolicy(nonce: string): string {
     "img-src 'self' data:",
     "font-src 'self'",
     "connect-src 'self'",
-    "form-action 'self'",
+    ["form-action 'self'", ...formActions].join(' '),
     "frame-ancestors 'none'",
     "base-uri 'none'",
     "object-src 'none'",
@@ -74,7 +93,10 @@ export async function registerKernelHttp(app: FastifyInstance, ctx: AppContext):
       // Set on the reply as soon as the form is rendered; the token in the form is bound to it.
       (this as FastifyRequest & { newCsrfCookie?: string }).newCsrfCookie = secret;
     }
-    return csrfTokenFor(config.sessionSecret, secret);
+    return csrfTokenFor(config.sessionSecret, secret, csrfBindingOf(this));
+  });
+  app.decorateRequest('csrfTokenValid', function (this: FastifyRequest, token: unknown) {
+    return csrfTokenValid(config.sessionSecret, this.cookies[CSRF_COOKIE], token, csrfBindingOf(this));
   });
 
   app.addHook('onRequest', async (request, reply) => {
@@ -122,15 +144,27 @@ export async function registerKernelHttp(app: FastifyInstance, ctx: AppContext):
     }
   });
 
-  // Unsafe methods from a browser must prove they come from our own pages: a form carries the
-  // token derived from its CSRF cookie; a JSON call must not come from another site.
+  // A page takes what a browser's form sends and nothing else. Refused before the body is read (and
+  // after the route's guards, which run at onRequest), so that a JSON or text/plain body can
+  // neither reach a page's handler nor pass for something other than a form.
+  app.addHook('preParsing', async (request) => {
+    if (!isUnsafe(request.method) || !isPageRoute(request) || request.routeOptions.config?.csrf === false) return;
+    const type = request.headers['content-type'];
+    if (type === undefined || FORM_TYPES.test(type)) return;
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', { type: type.split(';')[0]!.trim().slice(0, 80) || '?' });
+  });
+
+  // Unsafe methods from a browser must prove they come from our own pages: a page post (whatever it
+  // says its body is) and any form post carry the token bound to the browser's CSRF cookie and its
+  // session; a JSON call must not come from another site.
   app.addHook('preHandler', async (request) => {
-    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return;
+    if (!isUnsafe(request.method)) return;
     if (request.routeOptions.config?.csrf === false) return;
     const type = String(request.headers['content-type'] ?? '');
-    if (type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data')) {
-      const token = (request.body as Record<string, unknown> | undefined)?._csrf;
-      if (!csrfTokenValid(config.sessionSecret, request.cookies[CSRF_COOKIE], token)) throw new AppError('CSRF_INVALID');
+    if (isPageRoute(request) || FORM_TYPES.test(type)) {
+      const body = request.body;
+      const token = body && typeof body === 'object' ? (body as Record<string, unknown>)._csrf : undefined;
+      if (!request.csrfTokenValid(token)) throw new AppError('CSRF_INVALID');
       return;
     }
     if (request.headers['sec-fetch-site'] === 'cross-site') throw new AppError('CSRF_INVALID');

@@ -140,13 +140,13 @@ export function sendPage(
 }
 
 /** Renders a page outside a Fastify request (pages another framework serves, e.g. the OpenID provider's). */
-export function renderStandalone(renderer: Renderer, source: PageContextSource, lang: Lang, t: (key: string, params?: Record<string, string | number>) => string, template: string, data: Record<string, unknown>, title: string): string {
+export function renderStandalone(renderer: Renderer, source: PageContextSource, lang: Lang, t: (key: string, params?: Record<string, string | number>) => string, template: string, data: Record<string, unknown>, title: string, cspNonce: string): string {
   const siteName = t('site.name');
   return renderer.render(template, {
     ...data,
     lang,
     t,
-    cspNonce: '',
+    cspNonce,
     css: source.assets.css,
     principal: null,
     devLogin: source.config.devLogin,

@@ -1,6 +1,7 @@
 // The JSON API of applications: the forms (read by anyone, defined by an agency's administrator),
 // sending an application in one request, and the back office's queue and actions.
 import type { FastifyInstance } from 'fastify';
+import { requireCitizenSession, requireSignedIn } from '../../kernel/auth.ts';
 import { AppError } from '../../kernel/errors.ts';
 import { isLang } from '../../kernel/i18n.ts';
 import type { Office, OfficeActionInput } from './office.ts';
@@ -23,6 +24,7 @@ export function formRoutes(app: FastifyInstance, submissions: Submissions, offic
   app.put('/api/v1/applications/forms/:slug', {
     schema: { tags: ['applications'], summary: 'Define a new version of a form (the service agency’s administrator, or a platform administrator)', params: slugParams, body: { type: 'object' } },
     bodyLimit: 256 * 1024,
+    preHandler: requireSignedIn(),
   }, async (request, reply) => {
     if (!request.principal) throw new AppError('UNAUTHENTICATED');
     const body = request.body as Record<string, unknown>;
@@ -46,6 +48,7 @@ export function formRoutes(app: FastifyInstance, submissions: Submissions, offic
       },
     },
     bodyLimit: 15 * 1024 * 1024,
+    preHandler: requireCitizenSession(),
   }, async (request, reply) => {
     const principal = citizen(request);
     const lang = isLang(request.lang) ? request.lang : 'mn';
@@ -66,13 +69,14 @@ export function formRoutes(app: FastifyInstance, submissions: Submissions, offic
       summary: 'The agency’s queue, most urgent first',
       querystring: { type: 'object', properties: { status: { type: 'string', enum: [...REQUEST_STATUSES] }, mine: { type: 'boolean' }, overdue: { type: 'boolean' }, page: { type: 'integer', minimum: 1, maximum: 10000 }, pageSize: { type: 'integer', minimum: 1, maximum: 200 }, agency: { type: 'string', maxLength: 80 } } },
     },
+    preHandler: requireSignedIn(),
   }, async (request) => {
     if (!request.principal) throw new AppError('UNAUTHENTICATED');
     const query = request.query as { status?: RequestStatus; mine?: boolean; overdue?: boolean; page?: number; pageSize?: number; agency?: string };
     return office.queue(request.principal, { ...(query.status ? { status: query.status } : {}), mine: query.mine ?? false, overdue: query.overdue ?? false, page: query.page ?? 1, pageSize: query.pageSize ?? 50 }, query.agency);
   });
 
-  app.get('/api/v1/office/requests/:number', { schema: { tags: ['applications'], summary: 'One application of the agency, with every action', params: numberParams } }, async (request) => {
+  app.get('/api/v1/office/requests/:number', { schema: { tags: ['applications'], summary: 'One application of the agency, with every action', params: numberParams }, preHandler: requireSignedIn() }, async (request) => {
     if (!request.principal) throw new AppError('UNAUTHENTICATED');
     return office.request(request.principal, (request.params as { number: string }).number);
   });
@@ -84,6 +88,7 @@ export function formRoutes(app: FastifyInstance, submissions: Submissions, offic
       params: numberParams,
       body: { type: 'object', required: ['action'], properties: { action: { type: 'string', enum: [...OFFICE_ACTIONS] }, text: { type: 'string', maxLength: 4000 }, field: { type: 'string', maxLength: 40 }, assignee: { type: 'string', maxLength: 100 } } },
     },
+    preHandler: requireSignedIn(),
   }, async (request) => {
     if (!request.principal) throw new AppError('UNAUTHENTICATED');
     return office.act(request.principal, (request.params as { number: string }).number, request.body as OfficeActionInput, request.lang, request.id);

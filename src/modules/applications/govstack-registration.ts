@@ -35,7 +35,7 @@
 // bad input, never a stack trace.
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { csrfTokenValid, CSRF_COOKIE, isCitizen, isStaff, type Principal } from '../../kernel/auth.ts';
+import { isCitizen, isStaff, type Principal } from '../../kernel/auth.ts';
 import type { AppContext } from '../../kernel/context.ts';
 import { AppError, type FieldError } from '../../kernel/errors.ts';
 import { isLang, type Lang } from '../../kernel/i18n.ts';
@@ -158,7 +158,7 @@ export function registerGovstackRegistration(app: FastifyInstance, ctx: AppConte
       if (type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data')) {
         const body = request.body as (Record<string, unknown> & Partial<MultipartForm>) | undefined;
         const token = body?.fields?._csrf ?? body?._csrf;
-        if (!csrfTokenValid(ctx.config.sessionSecret, request.cookies[CSRF_COOKIE], token)) throw new AppError('CSRF_INVALID');
+        if (!request.csrfTokenValid(token)) throw new AppError('CSRF_INVALID');
       }
     }
     return caller;

@@ -1,7 +1,7 @@
 // The JSON API of service requests: the references to be had online, asking for one, and the
 // person's own requests with their history.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { isCitizen, isStaff, requireCitizen, type Principal } from '../../kernel/auth.ts';
+import { isCitizen, isStaff, requireCitizen, requireCitizenSession, type Principal } from '../../kernel/auth.ts';
 import { AppError } from '../../kernel/errors.ts';
 import { verifyUrl } from '../documents/index.ts';
 import type { Applications } from './service.ts';
@@ -48,6 +48,7 @@ export function applicationRoutes(app: FastifyInstance, applications: Applicatio
         },
       },
     },
+    preHandler: requireCitizenSession(),
   }, async (request, reply) => {
     const principal = citizen(request);
     const { slug } = request.params as { slug: string };
@@ -63,9 +64,11 @@ export function applicationRoutes(app: FastifyInstance, applications: Applicatio
 
   app.get('/api/v1/my/requests', {
     schema: { tags: ['applications'], summary: 'The signed-in person’s requests, newest first' },
+    preHandler: requireCitizenSession(),
   }, async (request) => ({ items: await applications.requestsOf(citizen(request).registerNumber) }));
 
   app.get('/api/v1/my/requests/:number', {
     schema: { tags: ['applications'], summary: 'One of the person’s requests, with every action', params: { type: 'object', required: ['number'], properties: { number: { type: 'string', pattern: REQUEST_NUMBER_PATTERN, maxLength: 30 } } } },
+    preHandler: requireCitizenSession(),
   }, async (request) => applications.requestOf(citizen(request).registerNumber, (request.params as { number: string }).number));
 }

@@ -1,7 +1,7 @@
 // The documents API: check a document by its number (anyone: the number is on the paper), the keys
 // that sign them (for checking offline), a person's own documents, and revocation by the issuer.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { requireCitizen } from '../../kernel/auth.ts';
+import { requireCitizen, requireSignedIn } from '../../kernel/auth.ts';
 import { AppError } from '../../kernel/errors.ts';
 import type { Translate } from '../../kernel/i18n.ts';
 import { parseDocumentId, type DocumentId } from './schema.ts';
@@ -55,6 +55,7 @@ export function documentRoutes(app: FastifyInstance, documents: Documents): void
       params: idParams,
       body: { type: 'object', required: ['reason'], properties: { reason: { type: 'string', maxLength: 2000 } } },
     },
+    preHandler: requireSignedIn(),
   }, async (request) => {
     if (!request.principal) throw new AppError('UNAUTHENTICATED');
     const id = documentIdParam(request);

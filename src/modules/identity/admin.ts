@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { hasRole, requireRole, type Principal, type Role } from '../../kernel/auth.ts';
+import { guard, hasRole, requireRole, type Principal, type Role } from '../../kernel/auth.ts';
 import type { AppContext } from '../../kernel/context.ts';
 import { AppError, type FieldError } from '../../kernel/errors.ts';
 import type { Lang } from '../../kernel/i18n.ts';
@@ -130,12 +130,12 @@ export function registerIdentityAdmin(app: FastifyInstance, ctx: AppContext, dep
 
   // ---- powers of attorney (notaries) ----
 
-  const notary = async (request: FastifyRequest) => {
+  const notary = guard((request) => {
     const principal = request.principal;
     if (!principal) throw new AppError('UNAUTHENTICATED');
     if (hasRole(principal, ['platform-admin'])) return;
     if (principal.agencyId !== NOTARIES_AGENCY || !hasRole(principal, ['officer', 'supervisor', 'agency-admin'])) throw new AppError('FORBIDDEN');
-  };
+  });
 
   const powersPage = async (request: FastifyRequest, reply: Parameters<Parameters<typeof page>[4]>[1], errors: FieldError[] = [], values: Record<string, unknown> = {}) =>
     reply.page('modules/identity/views/admin-powers.njk', { powers: await store.recentPowers(ctx.db), values, today: new Date().toISOString().slice(0, 10) }, { status: errors.length ? 400 : 200, title: request.t('identity.powers.title'), errors });

@@ -125,9 +125,9 @@ export async function registerIdentity(app: FastifyInstance, ctx: AppContext, op
   const ownReads = new LruCache<{ data: Record<string, unknown> | undefined }>(20_000, OWN_READ_MS);
   mountProvider(app, oidc);
   const renderer = createRenderer();
-  setOidcShell((lang, template, data, titleKey) => {
+  setOidcShell((lang, template, data, titleKey, cspNonce) => {
     const t = ctx.i18n.translator(lang);
-    return renderStandalone(renderer, app.pageSource, lang, t, template, data, t(titleKey));
+    return renderStandalone(renderer, app.pageSource, lang, t, template, data, t(titleKey), cspNonce);
   });
 
   registerLoginPages(app, { ctx, oidc, identity, exchange: options.exchange, identitySubsystem: options.identitySubsystem, methods: LOGIN_METHODS });

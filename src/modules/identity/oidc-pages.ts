@@ -3,12 +3,17 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { Lang } from '../../kernel/i18n.ts';
 
-type Shell = (lang: Lang, template: string, data: Record<string, unknown>, titleKey: string) => string;
+type Shell = (lang: Lang, template: string, data: Record<string, unknown>, titleKey: string, cspNonce: string) => string;
 let shell: Shell | undefined;
 
 /** Set once by the module: how to render a page outside Fastify. */
 export function setOidcShell(render: Shell): void {
   shell = render;
+}
+
+/** The request's CSP nonce, handed over from Fastify where the provider is mounted. */
+export function cspNonceOf(koa: { req: unknown }): string {
+  return (koa.req as { cspNonce?: string }).cspNonce ?? '';
 }
 
 function langOf(koa: KoaContextWithOIDC): Lang {
@@ -20,7 +25,7 @@ function langOf(koa: KoaContextWithOIDC): Lang {
 export async function errorPage(koa: KoaContextWithOIDC, out: { error: string; error_description?: string }, _error: Error): Promise<void> {
   const lang = langOf(koa);
   koa.type = 'html';
-  koa.body = shell ? shell(lang, 'modules/identity/views/oidc-error.njk', { error: out.error, description: out.error_description ?? '' }, 'identity.oidcError.title') : `<p>${out.error}</p>`;
+  koa.body = shell ? shell(lang, 'modules/identity/views/oidc-error.njk', { error: out.error, description: out.error_description ?? '' }, 'identity.oidcError.title', cspNonceOf(koa)) : `<p>${out.error}</p>`;
 }
 
 /** "Sign out of every service?" with oidc-provider's own form (it carries the anti-forgery token). */
@@ -29,5 +34,5 @@ export async function logoutPage(koa: KoaContextWithOIDC, form: string): Promise
   const token = /name="xsrf" value="([^"]+)"/.exec(form)?.[1] ?? '';
   const action = /action="([^"]+)"/.exec(form)?.[1] ?? '';
   koa.type = 'html';
-  koa.body = shell ? shell(lang, 'modules/identity/views/oidc-logout.njk', { action, token, client: koa.oidc.client?.clientName ?? '' }, 'identity.logout.title') : form;
+  koa.body = shell ? shell(lang, 'modules/identity/views/oidc-logout.njk', { action, token, client: koa.oidc.client?.clientName ?? '' }, 'identity.logout.title', cspNonceOf(koa)) : form;
 }

@@ -6,10 +6,11 @@ import { createHash, generateKeyPairSync, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { AppContext } from '../../kernel/context.ts';
+import { contentSecurityPolicy } from '../../kernel/http.ts';
 import { seal, unseal } from '../../kernel/secrets.ts';
 import { dbAdapter } from './adapter.ts';
 import { claimsFor, type ClaimsSource, DATA_SCOPES, PROFILE_SCOPES } from './claims.ts';
-import { errorPage, logoutPage } from './oidc-pages.ts';
+import { cspNonceOf, errorPage, logoutPage } from './oidc-pages.ts';
 import * as store from './store.ts';
 
 export const OIDC_PREFIX = '/oidc';
@@ -115,6 +116,7 @@ export async function createOidcProvider(ctx: AppContext, claims: ClaimsSource):
     };
     const provider = new Provider(issuer, configuration);
     provider.proxy = ctx.config.trustProxy;
+    provider.use(contentSecurity);
     // oidc-provider's own events into our log, without personal data.
     provider.on('server_error', (_koa, error) => ctx.log.error({ err: error }, 'oidc server error'));
     return provider;
@@ -126,6 +128,34 @@ export async function createOidcProvider(ctx: AppContext, claims: ClaimsSource):
 function langOf(koa: KoaContextWithOIDC): 'mn' | 'en' {
   const cookie = koa.cookies.get('lang');
   return cookie === 'en' ? 'en' : 'mn';
+}
+
+/**
+ * The provider's answers get the site's Content-Security-Policy with this request's nonce (the
+ * kernel's headers do not reach a hijacked reply). oidc-provider adds the hash of its own inline
+ * script to the policy it finds (the form_post answer). A page of the provider's that posts a form
+ * elsewhere (form_post to a client's redirect URI, which the provider has checked against the
+ * client's registration) or is followed by a redirect elsewhere (the sign-out confirmation, to a
+ * registered post-logout URI) may post to that origin and no other.
+ */
+async function contentSecurity(koa: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
+  koa.set('content-security-policy', contentSecurityPolicy(cspNonceOf(koa)));
+  await next();
+  if (!String(koa.type).includes('html') || typeof koa.body !== 'string') return;
+  const targets = [...koa.body.matchAll(/<form[^>]*\saction="([^"]+)"/g)].map((match) => match[1]!.replaceAll('&amp;', '&'));
+  if (String(koa.path ?? '').startsWith('/session/end')) targets.push(...((koa.oidc?.client?.postLogoutRedirectUris as string[] | undefined) ?? []));
+  const origins = new Set<string>();
+  for (const target of targets) {
+    try {
+      const origin = new URL(target, koa.href).origin;
+      if (origin !== new URL(koa.href).origin && /^https?:/.test(origin)) origins.add(origin);
+    } catch {
+      // Not a URL: nothing to allow.
+    }
+  }
+  if (origins.size === 0) return;
+  const policy = String(koa.response.get('content-security-policy'));
+  koa.set('content-security-policy', policy.replace("form-action 'self'", `form-action 'self' ${[...origins].join(' ')}`));
 }
 
 /**
@@ -143,11 +173,14 @@ export function mountProvider(app: FastifyInstance, oidc: OidcProvider): void {
     }
     return callback;
   };
-  const handle = (request: { raw: import('node:http').IncomingMessage & { originalUrl?: string } }, reply: { hijack(): void; raw: import('node:http').ServerResponse }) => {
+  const handle = (request: { cspNonce: string; raw: import('node:http').IncomingMessage & { originalUrl?: string; cspNonce?: string } }, reply: { hijack(): void; raw: import('node:http').ServerResponse }) => {
     reply.hijack();
     const raw = request.raw;
     raw.originalUrl = raw.url;
-    raw.url = raw.url!.slice(OIDC_PREFIX.length) || '/';
+    raw.cspNonce = request.cspNonce;
+    // "/oidc?x" is the provider's "/?x": its router needs the leading slash.
+    const rest = raw.url!.slice(OIDC_PREFIX.length);
+    raw.url = rest.startsWith('/') ? rest : `/${rest}`;
     // The kernel's security headers are not added to hijacked replies: set the ones that matter.
     reply.raw.setHeader('x-content-type-options', 'nosniff');
     reply.raw.setHeader('referrer-policy', 'same-origin');

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
 import type { TestApp } from '../../../test/helpers.ts';
-import { CSRF_COOKIE } from '../../kernel/auth.ts';
+import { CSRF_COOKIE, SESSION_COOKIE } from '../../kernel/auth.ts';
 
 export class TestBrowser {
   readonly cookies = new Map<string, string>();
@@ -32,7 +32,7 @@ export class TestBrowser {
       cookies: Object.fromEntries(this.cookies),
       remoteAddress: this.remoteAddress,
       headers: { host: target.host, 'user-agent': this.userAgent, accept: 'text/html', ...(fields ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
-      ...(fields ? { payload: new URLSearchParams({ _csrf: this.app.csrf, ...fields }).toString() } : {}),
+      ...(fields ? { payload: new URLSearchParams({ _csrf: this.app.csrfFor(this.cookies.get(SESSION_COOKIE)), ...fields }).toString() } : {}),
     });
     this.remember(response);
     this.visited.push(`${method} ${target.pathname}`);

@@ -1,7 +1,7 @@
 // Pages: the outbox for operators (every message, its status and attempts, dead letters with a
 // "retry now" button) and a citizen's inbox. Plain links and form posts; no JavaScript needed.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { hasRole, requireRole } from '../../kernel/auth.ts';
+import { guard, hasRole, requireRole } from '../../kernel/auth.ts';
 import type { AppContext } from '../../kernel/context.ts';
 import { AppError } from '../../kernel/errors.ts';
 import { page } from '../../web/index.ts';
@@ -14,10 +14,10 @@ const MESSAGE_VIEW = 'modules/messaging/views/message.njk';
 
 /** The outbox shows people's numbers and codes: open in development, otherwise to platform administrators. */
 export function outboxGuard(ctx: AppContext) {
-  return async (request: FastifyRequest) => {
+  return guard((request) => {
     if (ctx.config.devLogin || hasRole(request.principal, ['platform-admin'])) return;
     throw new AppError(request.principal ? 'FORBIDDEN' : 'UNAUTHENTICATED');
-  };
+  });
 }
 
 /** The register number whose inbox this session reads: a citizen's own, or whom they act for. */
