@@ -23,7 +23,7 @@ import { migrate, type MigrationSource } from './kernel/migrations.ts';
 import { actorSnapshot, applicationsManifest, referenceFor, registerApplications, type ApplicationsModule } from './modules/applications/index.ts';
 import { catalogManifest, registerCatalog, type Catalog, type OnlineStart } from './modules/catalog/index.ts';
 import { documentsManifest, registerDocuments, type Documents } from './modules/documents/index.ts';
-import { ExchangeClient, PLATFORM_MEMBER, PORTAL_SUBSYSTEM, createExchangeService, injectTransport, exchangeManifest, registerExchange, type ConsentCodeDelivery, type Exchange } from './modules/exchange/index.ts';
+import { ExchangeClient, PLATFORM_MEMBER, PORTAL_SUBSYSTEM, createExchangeService, exchangeRequest, injectTransport, exchangeManifest, registerExchange, type ConsentCodeDelivery, type Exchange } from './modules/exchange/index.ts';
 import { IDENTITY_SUBSYSTEM, identityManifest, registerIdentity, type IdentityModule } from './modules/identity/index.ts';
 import { healthManifest, payloadRows, registerHealth, type Health, type PersonNames, type RecoveryRecord, type TestRecord, type VaccinationRecord } from './modules/health/index.ts';
 import { messagingManifest, registerMessaging, type Messaging } from './modules/messaging/index.ts';
@@ -322,6 +322,18 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     // At a service centre the person reads out a code sent to their phone: the portal asks for it.
     requestConsentCode: (subject, services, purpose, lang) => exchange.requestConsentCode(portalSubsystem, { subject, services, purpose }, delivery, lang),
     redeemConsentCode: (subject, code) => exchange.redeemConsentCode(portalSubsystem, subject, code),
+    // GovStack Registration calls made by a member's system are authenticated as the exchange authenticates any call.
+    async authenticateExchangeCaller(request, body, clientHeader) {
+      const authenticated = await exchange.authenticateOnly({ ...exchangeRequest(request, ''), body, clientHeaderName: 'Information-Mediator-Client' }, clientHeader);
+      if ('client' in authenticated) return { client: authenticated.client };
+      let reason = authenticated.response.headers['x-road-error'] ?? 'refused';
+      try {
+        reason = String((JSON.parse(authenticated.response.body.toString('utf8')) as { message?: string }).message ?? reason);
+      } catch {
+        // An XML refusal: its type is reason enough.
+      }
+      return { refused: reason };
+    },
   });
   startOnline.find = async (slug) => {
     if (referenceFor(slug)) return `/references/${slug}`;

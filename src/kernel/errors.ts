@@ -259,6 +259,7 @@ export const errorCatalogue = {
   REGISTRATION_TASK_NOT_FOUND: { status: 404, mn: '"{id}" нээлттэй ажил олдсонгүй. Хийгдсэн эсвэл өөр байгууллагынх байж магадгүй.', en: 'There is no open task "{id}". It may be done already, or another agency’s.' },
   REGISTRATION_EFORM_NOT_FOUND: { status: 404, mn: '"{id}" маягт олдсонгүй. Маягтын дугаар "үйлчилгээ@хувилбар" хэлбэртэй.', en: 'There is no form "{id}". Form ids are "service@version".' },
   REGISTRATION_DOCUMENT_NOT_FOUND: { status: 404, mn: 'Ийм хавсралт олдсонгүй.', en: 'There is no such uploaded document.' },
+  REGISTRATION_EXCHANGE_REFUSED: { status: 401, mn: 'Мэдээлэл солилцооны давхарга дуудагчийг баталгаажуулсангүй: {reason}', en: 'The data exchange did not authenticate the caller: {reason}' },
   IM_CLIENT_INVALID: { status: 400, mn: 'Information-Mediator-Client толгой мэдээлэл байхгүй эсвэл буруу. INSTANCE/CLASS/MEMBER/SUBSYSTEM хэлбэртэй байна.', en: 'The Information-Mediator-Client header is missing or malformed. It is INSTANCE/CLASS/MEMBER/SUBSYSTEM.' },
   // Messaging: the inbox, the outbox and addresses given to it.
   MESSAGE_NOT_FOUND: { status: 404, mn: 'Ийм мессеж олдсонгүй.', en: 'There is no such message.' },

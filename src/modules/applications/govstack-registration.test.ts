@@ -3,7 +3,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { InjectOptions } from 'fastify';
+import { randomUUID } from 'node:crypto';
 import { testApp, type TestApp } from '../../../test/helpers.ts';
+import { signRequest } from '../../kernel/http-signature.ts';
+import { outsideMember, type OutsideMember } from '../exchange/test-fixtures.ts';
 import { GOVSTACK_REGISTRATION_PREFIX as P } from './govstack-registration.ts';
 
 const TOKEN = 'registration-client-token-0123456789abcdef';
@@ -239,5 +242,67 @@ describe('GovStack Registration API', () => {
     // Another agency's officer does not find a gasr application, nor its task.
     assert.equal((await app.as('dev-police-officer', { method: 'GET', url: `${P}/applications/${someoneElses.fileId}`, headers: IM })).statusCode, 404);
     assert.equal((await app.as('dev-police-officer', { method: 'GET', url: `${P}/tasks?fileId=${someoneElses.fileId}` })).json().length, 0);
+  });
+  it('accepts a member system the exchange authenticates, for its own agency only', async () => {
+    // The specification declares no security: the Information Mediator authenticates the caller.
+    const gasr = await outsideMember(app, { memberClass: 'GOV', memberCode: 'gasr', subsystemCode: 'registration' });
+    const police = await outsideMember(app, { memberClass: 'GOV', memberCode: 'police', subsystemCode: 'registration' });
+    const company = await outsideMember(app, { memberCode: 'registration-company', subsystemCode: 'registration-dev' });
+    const signed = (member: OutsideMember, method: string, url: string, payload?: unknown, tamper?: (body: Buffer) => Buffer) => {
+      const body = payload === undefined ? undefined : Buffer.from(JSON.stringify(payload));
+      const headers: Record<string, string> = { 'information-mediator-client': member.client, 'x-road-client': member.client, 'x-road-id': randomUUID(), 'accept-language': 'en', ...(body ? { 'content-type': 'application/json' } : {}) };
+      Object.assign(headers, signRequest({ method, url, headers, body }, { keyId: member.keyId, privateKeyPem: member.privateKeyPem, headers: ['x-road-client', 'x-road-id'] }));
+      const sent = body && tamper ? tamper(body) : body;
+      if (sent?.length === 0) delete headers['content-type'];
+      return call({ method: method as 'GET', url, headers, ...(sent ? { payload: sent } : {}) });
+    };
+    const application = { applicantId: 'applicant-61', applicationName: 'Д.Номин', formData: { data: ANSWERS } };
+    const url = `${P}/services/company-name-reservation/applications`;
+
+    const sent = await signed(gasr, 'POST', url, application);
+    assert.equal(sent.statusCode, 200, sent.body);
+    const file = sent.json() as { fileId: string; applicationData: { applicantId: string } };
+    assert.equal(file.applicationData.applicantId, 'applicant-61');
+    const record = (await app.as('dev-gasr-supervisor', { method: 'GET', url: `/api/v1/office/requests/${file.fileId}` })).json();
+    assert.equal(record.actions[0].actorId, `exchange:${gasr.client}`, 'the action names the member system');
+    // It works its own agency's back office: lists, reads and completes the review.
+    const mine = (await signed(gasr, 'GET', `${P}/applications?maxResult=200`)).json() as { fileId: string }[];
+    assert.ok(mine.some((item) => item.fileId === file.fileId));
+    const [review] = (await signed(gasr, 'GET', `${P}/tasks?fileId=${file.fileId}`)).json() as { taskId: string }[];
+    assert.ok(review);
+    const approved = await signed(gasr, 'POST', `${P}/tasks/${review.taskId}/complete`, { data: { decision: 'approve' } });
+    assert.equal(approved.statusCode, 200, approved.body);
+
+    // Another agency's system neither sends to gasr's service nor finds its applications or tasks.
+    assert.equal((await signed(police, 'POST', url, application)).statusCode, 403);
+    assert.equal((await signed(police, 'GET', `${P}/applications/${file.fileId}`)).statusCode, 404);
+    assert.equal(((await signed(police, 'GET', `${P}/applications?maxResult=200`)).json() as { fileId: string }[]).some((item) => item.fileId === file.fileId), false);
+    // A member that is no agency may read what is public, and nothing else.
+    assert.equal((await signed(company, 'GET', `${P}/services/company-name-reservation`)).statusCode, 200);
+    assert.equal((await signed(company, 'POST', url, application)).statusCode, 403);
+    assert.equal((await signed(company, 'GET', `${P}/applications`)).statusCode, 403);
+
+    // What the exchange refuses is refused here: a changed body, another's name, no signature, a replay.
+    const tampered = await signed(gasr, 'POST', url, application, (body) => Buffer.from(body.toString().replace('applicant-61', 'applicant-62')));
+    assert.equal(tampered.statusCode, 401, tampered.body);
+    assert.equal(tampered.json().code, 'REGISTRATION_EXCHANGE_REFUSED');
+    assert.match(tampered.json().message, /digest|signature/i);
+    const stripped = await signed(gasr, 'POST', url, application, () => Buffer.alloc(0));
+    assert.equal(stripped.statusCode, 401, stripped.body);
+    // Who calls is settled before the body is read: a stranger's bad body learns no field names.
+    const stranger = await call({ method: 'POST', url, headers: { 'accept-language': 'en' }, payload: { wrong: true } });
+    assert.equal(stranger.statusCode, 401);
+    assert.doesNotMatch(stranger.body, /applicantId/);
+    const unsigned = await call({ method: 'POST', url, headers: { 'information-mediator-client': gasr.client }, payload: application });
+    assert.equal(unsigned.statusCode, 401);
+    for (const named of [{ im: gasr.client, xroad: gasr.client }, { im: police.client, xroad: gasr.client }]) {
+      const headers: Record<string, string> = { 'information-mediator-client': named.im, 'x-road-client': named.xroad, 'x-road-id': randomUUID() };
+      Object.assign(headers, signRequest({ method: 'GET', url: `${P}/applications`, headers }, { keyId: police.keyId, privateKeyPem: police.privateKeyPem, headers: ['x-road-client', 'x-road-id'] }));
+      assert.equal((await call({ method: 'GET', url: `${P}/applications`, headers })).statusCode, 401, `police's key in the name of ${JSON.stringify(named)}`);
+    }
+    const once: Record<string, string> = { 'information-mediator-client': gasr.client, 'x-road-client': gasr.client, 'x-road-id': randomUUID() };
+    Object.assign(once, signRequest({ method: 'GET', url: `${P}/applications`, headers: once }, { keyId: gasr.keyId, privateKeyPem: gasr.privateKeyPem, headers: ['x-road-client', 'x-road-id'] }));
+    assert.equal((await call({ method: 'GET', url: `${P}/applications`, headers: once })).statusCode, 200);
+    assert.equal((await call({ method: 'GET', url: `${P}/applications`, headers: once })).statusCode, 401, 'a replay');
   });
 });

@@ -28,12 +28,18 @@
 // session (a citizen: their own applications, sent for themselves; staff: their agency's, as in the
 // back office; a platform administrator: all), or a bearer token equal to GOVSTACK_REGISTRATION_TOKEN,
 // a named machine client (an agency's registration system) that submits for the applicant it names
-// and acts in the back office of every agency. Calls with the token are not subject to the CSRF check
-// (no cookie is involved); session calls are. Information-Mediator-Client (INSTANCE/CLASS/MEMBER/SUBSYSTEM)
+// and acts in the back office of every agency, or a member's system the exchange authenticates (the
+// specification declares no security of its own: GovStack leaves it to the Information Mediator, so a
+// call signed by the subsystem named in Information-Mediator-Client is accepted as the Digital
+// Registries API accepts it). Such a system acts for its own agency only: it submits applications to
+// that agency's services and sees and works that agency's back office; a member that is no agency
+// (a company) is refused. Calls with the token or through the exchange are not subject to the CSRF
+// check (no cookie is involved); session calls are. Information-Mediator-Client (INSTANCE/CLASS/MEMBER/SUBSYSTEM)
 // is required where the specification requires it: 400 when missing or malformed. Errors are the
 // specification's systemError {traceId, code, message, localizedMessage}: 404 for unknown ids, 400 for
 // bad input, never a stack trace.
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { Readable } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isCitizen, isStaff, type Principal } from '../../kernel/auth.ts';
 import type { AppContext } from '../../kernel/context.ts';
@@ -59,6 +65,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NUMBER = /^UR-[0-9]{4}-[0-9]{7,}$/;
 const TASK = /^(UR-[0-9]{4}-[0-9]{7,})-T([0-9]{1,6})$/;
 const UPLOAD_FIELD = 'govstack-upload';
+// Routes anyone may call, and routes for the machine client and staff only; every other needs a caller.
+const PUBLIC_ROUTES = new Set(['GET /services', 'GET /services/:serviceId', 'GET /services/:serviceId/eForms', 'GET /eForms/:eFormId', 'GET /data/statistics/1.0']);
+const OPERATOR_ROUTES = new Set(['PUT /applications/:fileId', 'GET /tasks', 'GET /tasks/:taskId', 'POST /tasks/:taskId/complete', 'GET /documents/:documentId']);
 const MAX_UPLOAD = 10 * 1024 * 1024;
 
 type StatusCode = 'PENDING' | 'APPROVED' | 'SENDBACK' | 'REJECTED';
@@ -76,15 +85,35 @@ const STEP_TEXT = {
 };
 const TASK_STATUSES = Object.keys(STEP) as RequestStatus[];
 
+/** A caller the exchange authenticated: its subsystem, or a refusal in the caller's words. */
+export type ExchangeAuthentication = { client: string } | { refused: string };
+
 export interface GovstackRegistrationDeps {
   submissions: Submissions;
   office: Office;
+  /**
+   * Authenticates a call as the exchange would (signature and digest over the received bytes, TLS or
+   * local mode, as the subsystem is registered); absent where no exchange is wired.
+   */
+  authenticateExchangeCaller?: (request: FastifyRequest, body: Buffer | undefined, clientHeader: string) => Promise<ExchangeAuthentication>;
+  /** The agency behind an exchange member code (the agency's id without hyphens). */
+  agencyOfMember?: (memberCode: string) => Promise<{ id: string; name: { mn: string; en: string } } | undefined>;
 }
 
 interface Caller {
   principal: Principal;
-  /** True for the machine client holding the token. */
+  /** True for a machine caller: the token client or a system the exchange authenticated. */
   client: boolean;
+  /** How a machine caller was authenticated; the token client acts for every agency, an exchange member for its own. */
+  via?: 'token' | 'exchange';
+}
+
+// The bytes of a call that may be authenticated by the exchange, as received: its digest covers them.
+const receivedBodies = new WeakMap<FastifyRequest, Buffer>();
+
+/** True when the call can only be an exchange member's: no token and no session, but a client header. */
+function exchangeCall(request: FastifyRequest): boolean {
+  return !request.headers.authorization && !request.principal && typeof request.headers['information-mediator-client'] === 'string';
 }
 
 interface ApplicationBody {
@@ -130,25 +159,49 @@ function digestEqual(a: string, b: string): boolean {
 }
 
 /** Registers GovStack's Registration API over our services, forms, applications and back office. */
-export function registerGovstackRegistration(app: FastifyInstance, ctx: AppContext, { submissions, office }: GovstackRegistrationDeps): void {
+export function registerGovstackRegistration(app: FastifyInstance, ctx: AppContext, { submissions, office, authenticateExchangeCaller, agencyOfMember }: GovstackRegistrationDeps): void {
   const { db } = ctx;
   const token = ctx.config.govstackRegistrationToken;
   const clientPrincipal: Principal = { id: REGISTRATION_CLIENT_ID, name: 'GovStack Registration client', kind: 'official', roles: ['platform-admin'], agencyId: null };
   const base = `${ctx.config.baseUrl}${GOVSTACK_REGISTRATION_PREFIX}`;
 
-  /** The caller: the machine client, a session, or nobody. A wrong token is refused outright. */
-  function callerOf(request: FastifyRequest): Caller | undefined {
+  // Each request's caller, found once: by the hook before validation, then read by the handler.
+  const callers = new WeakMap<FastifyRequest, Promise<Caller>>();
+
+  /** The caller: the machine client, a session, an exchange member's system, or nobody. A wrong token or signature is refused outright. */
+  async function callerOf(request: FastifyRequest): Promise<Caller | undefined> {
     const presented = /^Bearer\s+(\S+)$/i.exec(String(request.headers.authorization ?? ''))?.[1];
     if (presented !== undefined) {
-      if (token && digestEqual(presented, token)) return { principal: clientPrincipal, client: true };
+      if (token && digestEqual(presented, token)) return { principal: clientPrincipal, client: true, via: 'token' };
       throw new AppError('UNAUTHENTICATED');
     }
-    return request.principal ? { principal: request.principal, client: false } : undefined;
+    if (request.principal) return { principal: request.principal, client: false };
+    if (!exchangeCall(request) || !authenticateExchangeCaller) return undefined;
+    const header = requireImClient(request);
+    // The signature covers X-Road-Client: a call naming two different clients is nobody's.
+    const xroadClient = request.headers['x-road-client'];
+    if (xroadClient !== undefined && xroadClient !== header) throw new AppError('REGISTRATION_EXCHANGE_REFUSED', { reason: 'X-Road-Client and Information-Mediator-Client name different clients' });
+    const authenticated = await authenticateExchangeCaller(request, receivedBodies.get(request), header);
+    if ('refused' in authenticated) throw new AppError('REGISTRATION_EXCHANGE_REFUSED', { reason: authenticated.refused.slice(0, 300) });
+    const memberCode = authenticated.client.split('/')[2] ?? '';
+    const agency = await agencyOfMember?.(memberCode);
+    // A member's system is the agency's officer in the back office; a member that is no agency gets no role.
+    return {
+      principal: { id: `exchange:${authenticated.client}`, name: agency?.name.en ?? authenticated.client, kind: 'official', roles: agency ? ['officer'] : [], agencyId: agency?.id ?? null },
+      client: true,
+      via: 'exchange',
+    };
   }
 
-  /** Signed in (token or session); a session's form or multipart post must carry our CSRF token. */
-  function signedIn(request: FastifyRequest): Caller {
-    const caller = callerOf(request);
+  /** Signed in (token, session or exchange); a session's form or multipart post must carry our CSRF token. */
+  async function signedIn(request: FastifyRequest): Promise<Caller> {
+    let known = callers.get(request);
+    if (!known) callers.set(request, (known = checkedCaller(request)));
+    return known;
+  }
+
+  async function checkedCaller(request: FastifyRequest): Promise<Caller> {
+    const caller = await callerOf(request);
     if (!caller) throw new AppError('UNAUTHENTICATED');
     if (!caller.client && request.method !== 'GET') {
       const type = String(request.headers['content-type'] ?? '');
@@ -165,9 +218,9 @@ export function registerGovstackRegistration(app: FastifyInstance, ctx: AppConte
   }
 
   /** The machine client, or staff of any agency (the office scopes them to their own). */
-  function operator(request: FastifyRequest): Caller {
-    const caller = signedIn(request);
-    if (!caller.client && !isStaff(caller.principal)) throw new AppError('FORBIDDEN');
+  async function operator(request: FastifyRequest): Promise<Caller> {
+    const caller = await signedIn(request);
+    if (caller.via !== 'token' && !isStaff(caller.principal)) throw new AppError('FORBIDDEN');
     return caller;
   }
 
@@ -241,7 +294,7 @@ export function registerGovstackRegistration(app: FastifyInstance, ctx: AppConte
   async function visible(caller: Caller, fileId: string): Promise<ServiceRequest> {
     const number = await numberOf(fileId);
     if (!number) throw new AppError('REQUEST_NOT_FOUND', { number: fileId.slice(0, 40) });
-    if (caller.client || isStaff(caller.principal)) return office.request(caller.principal, number);
+    if (caller.via === 'token' || isStaff(caller.principal)) return office.request(caller.principal, number);
     if (!isCitizen(caller.principal)) throw new AppError('FORBIDDEN');
     const found = await submissions.requestOf(caller.principal, number);
     if (found.kind !== 'application') throw new AppError('REQUEST_NOT_FOUND', { number });
@@ -278,7 +331,7 @@ export function registerGovstackRegistration(app: FastifyInstance, ctx: AppConte
 
   /** Who sees which applications in lists: the client and a platform administrator all, staff their agency's, a citizen their own. */
   function listScope(caller: Caller): { agencyId?: string; subject?: string } {
-    if (caller.client || caller.principal.roles.includes('platform-admin')) return {};
+    if (caller.via === 'token' || caller.principal.roles.includes('platform-admin')) return {};
     if (isStaff(caller.principal)) return { agencyId: office.agencyOf(caller.principal) };
     if (isCitizen(caller.principal)) return { subject: caller.principal.registerNumber! };
     throw new AppError('FORBIDDEN');
@@ -349,6 +402,30 @@ export function registerGovstackRegistration(app: FastifyInstance, ctx: AppConte
       done(null, parsed);
     });
 
+    // A call that can only be an exchange member's keeps its bytes, for the exchange to check its digest.
+    scope.addHook('preParsing', async (request, _reply, payload) => {
+      if (!exchangeCall(request)) return payload;
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of payload) {
+        size += (chunk as Buffer).length;
+        if (size > MAX_UPLOAD + 256 * 1024) throw Object.assign(new Error('The body is too large'), { statusCode: 413 });
+        chunks.push(chunk as Buffer);
+      }
+      const received = Buffer.concat(chunks);
+      receivedBodies.set(request, received);
+      return Readable.from([received]);
+    });
+
+    // Who calls is settled before the body is validated, so a caller who may not call learns nothing
+    // of the fields; the public parts (services, forms, statistics) need no caller.
+    scope.addHook('preValidation', async (request) => {
+      const route = `${request.method} ${request.routeOptions.url?.slice(GOVSTACK_REGISTRATION_PREFIX.length) ?? ''}`;
+      if (PUBLIC_ROUTES.has(route)) return;
+      if (OPERATOR_ROUTES.has(route)) await operator(request);
+      else await signedIn(request);
+    });
+
     const tags = ['govstack-registration'];
     const csrfOff = { csrf: false };
 
@@ -395,15 +472,19 @@ export function registerGovstackRegistration(app: FastifyInstance, ctx: AppConte
       bodyLimit: 256 * 1024,
       schema: { tags, summary: 'GovStack Registration: send an application for the applicant (begin, answer, submit)', params: serviceParams, body: ApplicationSubmit },
     }, async (request) => {
-      const caller = signedIn(request);
+      const caller = await signedIn(request);
       const client = requireImClient(request);
       const lang = langOf(request);
       const body = request.body as ApplicationBody;
       const { form, service } = await serviceFor((request.params as { serviceId: string }).serviceId);
       let applicant: Principal;
+      if (caller.via === 'exchange' && (!caller.principal.agencyId || caller.principal.agencyId !== service.agency.id)) {
+        // A member's system sends applications to its own agency's services only.
+        throw new AppError('FORBIDDEN');
+      }
       if (caller.client) {
         // The registration system vouches for the applicant it names, as the specification has it.
-        applicant = { id: REGISTRATION_CLIENT_ID, name: body.applicationName?.trim() || body.applicantId, kind: 'citizen', roles: ['citizen'], agencyId: null, registerNumber: body.applicantId };
+        applicant = { id: caller.via === 'exchange' ? caller.principal.id : REGISTRATION_CLIENT_ID, name: body.applicationName?.trim() || body.applicantId, kind: 'citizen', roles: ['citizen'], agencyId: null, registerNumber: body.applicantId };
       } else if (isCitizen(caller.principal) && !isStaff(caller.principal)) {
         if (body.applicantId !== caller.principal.registerNumber) throw new AppError('FORBIDDEN');
         applicant = caller.principal;
@@ -434,7 +515,7 @@ export function registerGovstackRegistration(app: FastifyInstance, ctx: AppConte
       if (errors.length) throw new AppError('APPLICATION_ANSWERS_INVALID', {}, errors);
       const sent = await submissions.submit(draft.id, applicant, lang, 'api', request.id);
       if (caller.client) {
-        await ctx.audit.record(db, clientPrincipal, { action: 'govstack.application-submitted', subjectType: 'request', subjectId: sent.number, details: { service: service.slug, client } }, request.id);
+        await ctx.audit.record(db, caller.principal, { action: 'govstack.application-submitted', subjectType: 'request', subjectId: sent.number, details: { service: service.slug, client } }, request.id);
       }
       return applicationView(sent, lang);
     });
@@ -445,7 +526,7 @@ export function registerGovstackRegistration(app: FastifyInstance, ctx: AppConte
         querystring: { type: 'object', properties: { serviceId: { type: 'string', maxLength: 100 }, applicantId: { type: 'string', maxLength: 64 }, ...pageQuery } },
       },
     }, async (request) => {
-      const caller = signedIn(request);
+      const caller = await signedIn(request);
       requireImClient(request);
       const lang = langOf(request);
       const query = request.query as { serviceId?: string; applicantId?: string; firstResult?: number; maxResult?: number; sortBy?: string; sortOrder?: string };
@@ -482,7 +563,7 @@ export function registerGovstackRegistration(app: FastifyInstance, ctx: AppConte
     const fileParams = { type: 'object', required: ['fileId'], properties: { fileId: { type: 'string', maxLength: 60 } } } as const;
 
     scope.get('/applications/:fileId', { schema: { tags, summary: 'GovStack Registration: an application (request number or id)', params: fileParams } }, async (request) => {
-      const caller = signedIn(request);
+      const caller = await signedIn(request);
       requireImClient(request);
       return applicationView(await visible(caller, (request.params as { fileId: string }).fileId), langOf(request));
     });
@@ -492,7 +573,7 @@ export function registerGovstackRegistration(app: FastifyInstance, ctx: AppConte
       bodyLimit: 256 * 1024,
       schema: { tags, summary: 'GovStack Registration: an operator’s corrected answers, appended to the application', params: fileParams, body: ApplicationSubmit },
     }, async (request) => {
-      const caller = operator(request);
+      const caller = await operator(request);
       const client = requireImClient(request);
       const lang = langOf(request);
       const body = request.body as ApplicationBody;
@@ -515,7 +596,7 @@ export function registerGovstackRegistration(app: FastifyInstance, ctx: AppConte
         querystring: { type: 'object', properties: { mainTaskId: { type: 'string', maxLength: 60 }, fileId: { type: 'string', maxLength: 60 }, assigneeId: { type: 'string', maxLength: 100 }, ...pageQuery } },
       },
     }, async (request) => {
-      const caller = operator(request);
+      const caller = await operator(request);
       const lang = langOf(request);
       const query = request.query as { mainTaskId?: string; fileId?: string; assigneeId?: string; firstResult?: number; maxResult?: number; sortBy?: string; sortOrder?: string };
       const fromTask = query.mainTaskId ? TASK.exec(query.mainTaskId)?.[1] : undefined;
@@ -536,7 +617,7 @@ export function registerGovstackRegistration(app: FastifyInstance, ctx: AppConte
     const taskParams = { type: 'object', required: ['taskId'], properties: { taskId: { type: 'string', maxLength: 60 } } } as const;
 
     scope.get('/tasks/:taskId', { schema: { tags, summary: 'GovStack Registration: an open step with the application’s answers', params: taskParams } }, async (request) => {
-      const caller = operator(request);
+      const caller = await operator(request);
       const lang = langOf(request);
       const found = await visibleTask(caller, (request.params as { taskId: string }).taskId);
       const view = await taskView(found, lang);
@@ -553,7 +634,7 @@ export function registerGovstackRegistration(app: FastifyInstance, ctx: AppConte
       bodyLimit: 64 * 1024,
       schema: { tags, summary: 'GovStack Registration: complete a step (data.decision approve | reject | sendback, data.reason)', params: taskParams, body: { type: 'object', properties: { data: { type: 'object', maxProperties: 50 } } } },
     }, async (request) => {
-      const caller = operator(request);
+      const caller = await operator(request);
       const lang = langOf(request);
       const taskId = (request.params as { taskId: string }).taskId;
       let found = await visibleTask(caller, taskId);
@@ -587,7 +668,7 @@ export function registerGovstackRegistration(app: FastifyInstance, ctx: AppConte
       config: csrfOff,
       schema: { tags, summary: 'GovStack Registration: upload a document (multipart "file"); name it in an application’s documentUrls', querystring: { type: 'object', properties: { additionalMetadata: { type: 'string', maxLength: 500 } } } },
     }, async (request) => {
-      const caller = signedIn(request);
+      const caller = await signedIn(request);
       const body = request.body as (MultipartForm & Record<string, unknown>) | undefined;
       let file: { filename: string; contentType: string; data: Buffer } | undefined;
       if (body?.files) {
@@ -614,7 +695,7 @@ export function registerGovstackRegistration(app: FastifyInstance, ctx: AppConte
     scope.get('/documents/:documentId', {
       schema: { tags, summary: 'GovStack Registration: an uploaded document (the client and staff)', params: { type: 'object', required: ['documentId'], properties: { documentId: { type: 'string', maxLength: 40 } } } },
     }, async (request, reply) => {
-      operator(request);
+      await operator(request);
       const id = (request.params as { documentId: string }).documentId;
       const file = UUID.test(id) ? await submissions.attachment(id.toLowerCase()) : undefined;
       if (!file || file.field !== UPLOAD_FIELD) throw new AppError('REGISTRATION_DOCUMENT_NOT_FOUND');

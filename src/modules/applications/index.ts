@@ -12,7 +12,7 @@ import { createOffice, type Office } from './office.ts';
 import { applyPages } from './apply-pages.ts';
 import { formAdminPages } from './form-admin-pages.ts';
 import { formRoutes } from './form-routes.ts';
-import { registerGovstackRegistration } from './govstack-registration.ts';
+import { registerGovstackRegistration, type GovstackRegistrationDeps } from './govstack-registration.ts';
 import { officePages } from './office-pages.ts';
 import { applicationPages } from './pages.ts';
 import { applicationRoutes } from './routes.ts';
@@ -39,6 +39,8 @@ export interface ApplicationsOptions extends Omit<ApplicationsDeps, 'notifyStatu
   messaging: Pick<Messaging, 'notify' | 'defineTemplates'>;
   /** The mobile number the population register holds for a person, for status messages. */
   mobileOf(registerNumber: string): Promise<string | undefined>;
+  /** Authenticates a GovStack Registration call made through the exchange (see govstack-registration.ts). */
+  authenticateExchangeCaller?: GovstackRegistrationDeps['authenticateExchangeCaller'];
 }
 
 /** The message a person gets at each status change of a request, by SMS and in the portal. */
@@ -81,7 +83,12 @@ export async function registerApplications(app: FastifyInstance, ctx: AppContext
   officePages(app, office, submissions, deps);
   formAdminPages(app, submissions);
   formRoutes(app, submissions, office);
-  registerGovstackRegistration(app, ctx, { submissions, office });
+  registerGovstackRegistration(app, ctx, {
+    submissions,
+    office,
+    ...(options.authenticateExchangeCaller ? { authenticateExchangeCaller: options.authenticateExchangeCaller } : {}),
+    agencyOfMember: options.keeper,
+  });
   return { applications, submissions, office };
 }
 
