@@ -360,12 +360,24 @@ async function seedPopulation(app: App, population: number, seed: string): Promi
   return people;
 }
 
+/**
+ * Exits once stdout and stderr have handed everything to the system. Into a pipe the writes are
+ * queued when the reader is slower than the command (a pipe holds ~64 KB), and process.exit() would
+ * drop what is still queued: the report of `dcc conformance DIR | less` would end mid-line.
+ */
+async function exitAfterOutput(code: number): Promise<never> {
+  process.exitCode = code;
+  const flushed = (stream: NodeJS.WriteStream) => new Promise<void>((resolve) => (stream.writableLength === 0 ? resolve() : stream.write('', () => resolve())));
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  process.exit(code);
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
-    if (code >= 0) process.exit(code);
+    if (code >= 0) void exitAfterOutput(code);
   },
   (error: unknown) => {
     console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
+    void exitAfterOutput(1);
   },
 );
