@@ -339,7 +339,7 @@ async function main(argv: string[]): Promise<number> {
       if (hang === 'shutdown') await new Promise<void>(() => undefined);
       if (hang === 'shutdown-loop') for (;;);
       await app.close();
-      await watchdog.stop();
+      // The watchdog stays on until the process ends: flushing the output may wait on a reader.
       await exitAfterOutput(0);
     };
     process.on('SIGINT', () => void stop('SIGINT'));

