@@ -3,13 +3,14 @@ import { parseArgs } from 'node:util';
 import { buildApp, migrationSources, type App } from './app.ts';
 import { importRegistryFile } from './modules/registries/import.ts';
 import { generateKeyPair } from './kernel/pki.ts';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { loadConfig } from './kernel/config.ts';
 import { AppError } from './kernel/errors.ts';
 import { openDb } from './kernel/db.ts';
 import { migrate } from './kernel/migrations.ts';
+import { startWatchdog } from './kernel/watchdog.ts';
 import { progressBar } from './kernel/progress.ts';
 import { seedCatalog } from './modules/catalog/index.ts';
 import { DCC_HELP, runDccCommand } from './modules/health/index.ts';
@@ -307,6 +308,8 @@ async function main(argv: string[]): Promise<number> {
       }
       demoStaff = await seedDemoStaff(app.ctx.db, [DEMO_CITIZEN.registerNumber]);
     }
+    const shutdownMs = config.shutdownTimeoutMs ?? 10_000;
+    const watchdog = startWatchdog({ stallMs: config.watchdogStallMs ?? 30_000, shutdownMs: shutdownMs + 2000 });
     const address = await app.server.listen({ port: config.port, host: config.host });
     const shown = config.baseUrl || address;
     console.log(`\nUrtuu is running on ${config.databaseUrl ? 'PostgreSQL' : `the embedded database (${config.dataDir})`}.`);
@@ -316,13 +319,31 @@ async function main(argv: string[]): Promise<number> {
       console.log(`National login: sign in with register number ${DEMO_CITIZEN.registerNumber} (a citizen) or F-register number ${DEMO_FOREIGNER.registerNumber} (a foreign resident); the code "sent" to the phone is on ${shown}/en/dev/outbox.`);
       for (const staff of demoStaff) console.log(`  ${staff.registerNumber}: ${staff.label}`);
     }
+    // Test-only ways to hang the server, so the tests can prove it still ends; never read outside NODE_ENV=test.
+    const hang = config.env === 'test' ? process.env.URTUU_TEST_HANG : undefined;
+    if (hang === 'loop') {
+      setTimeout(() => {
+        writeSync(1, 'hanging\n');
+        for (;;);
+      }, 200);
+    }
     let closing = false;
     const stop = async (signal: string) => {
       if (closing) return;
       closing = true;
+      // Closing the server, then the batches and the database, has a deadline; past it the process
+      // ends anyway, and the watchdog thread ends it 2 s later should even this thread be stuck.
+      watchdog.shutdownStarted();
+      setTimeout(() => {
+        app.server.log.error({ signal, shutdownMs }, 'shutdown did not finish in time; exiting');
+        void exitAfterOutput(1);
+      }, shutdownMs).unref();
       app.server.log.info({ signal }, 'shutting down');
+      if (hang === 'shutdown') await new Promise<void>(() => undefined);
+      if (hang === 'shutdown-loop') for (;;);
       await app.close();
-      process.exit(0);
+      // The watchdog stays on until the process ends: flushing the output may wait on a reader.
+      await exitAfterOutput(0);
     };
     process.on('SIGINT', () => void stop('SIGINT'));
     process.on('SIGTERM', () => void stop('SIGTERM'));
@@ -363,12 +384,24 @@ async function seedPopulation(app: App, population: number, seed: string): Promi
   return people;
 }
 
+/**
+ * Exits once stdout and stderr have handed everything to the system. Into a pipe the writes are
+ * queued when the reader is slower than the command (a pipe holds ~64 KB), and process.exit() would
+ * drop what is still queued: the report of `dcc conformance DIR | less` would end mid-line.
+ */
+async function exitAfterOutput(code: number): Promise<never> {
+  process.exitCode = code;
+  const flushed = (stream: NodeJS.WriteStream) => new Promise<void>((resolve) => (stream.writableLength === 0 ? resolve() : stream.write('', () => resolve())));
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  process.exit(code);
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
-    if (code >= 0) process.exit(code);
+    if (code >= 0) void exitAfterOutput(code);
   },
   (error: unknown) => {
     console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
+    void exitAfterOutput(1);
   },
 );

@@ -29,6 +29,10 @@ export interface Config {
   cacheTtlMs: number;
   /** Bearer token of the machine client of GovStack's Registration API (GOVSTACK_REGISTRATION_TOKEN); unset = no client. */
   govstackRegistrationToken?: string | undefined;
+  /** How long (ms) a shutdown may take before the process is ended anyway (SHUTDOWN_TIMEOUT_SECONDS, default 10). */
+  shutdownTimeoutMs?: number;
+  /** How long (ms) the event loop may stand still before the watchdog ends the process (WATCHDOG_STALL_SECONDS, default 30; 0 = never). */
+  watchdogStallMs?: number;
 }
 
 /** Reads an integer, failing loudly so a typo in the environment never starts a half-configured server. */
@@ -106,5 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     trustProxy: overrides.trustProxy ?? boolFrom(env, 'TRUST_PROXY', false),
     cacheTtlMs: overrides.cacheTtlMs ?? intFrom(env, 'CACHE_TTL_MS', 30_000, 0, 3_600_000),
     govstackRegistrationToken: overrides.govstackRegistrationToken ?? tokenFrom(env, 'GOVSTACK_REGISTRATION_TOKEN'),
+    shutdownTimeoutMs: overrides.shutdownTimeoutMs ?? intFrom(env, 'SHUTDOWN_TIMEOUT_SECONDS', 10, 1, 600) * 1000,
+    watchdogStallMs: overrides.watchdogStallMs ?? intFrom(env, 'WATCHDOG_STALL_SECONDS', 30, 0, 3600) * 1000,
   };
 }

@@ -2,7 +2,7 @@
 // issue (exchange nodes, signing keys, later health-certificate signers and test citizens).
 // ECDSA P-256 throughout: small keys, fast signatures, supported by every TLS stack we talk to.
 import 'reflect-metadata';
-import { createHash, createPrivateKey, generateKeyPairSync, randomBytes, webcrypto, X509Certificate } from 'node:crypto';
+import { createHash, createPrivateKey, generateKeyPair as generateKeyPairAsync, generateKeyPairSync, randomBytes, webcrypto, X509Certificate, type JsonWebKey } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
@@ -29,6 +29,34 @@ export function generateKeyPair(): KeyPair {
     privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
   };
+}
+
+// RSA keys are made off the main thread and handed back already encoded. Node 20's
+// generateKeyPairSync('rsa') followed by an export can deadlock inside OpenSSL when a garbage
+// collection frees key objects meanwhile (after some hundreds of keys beside normal traffic): the
+// process then answers nothing and no signal handler runs. The asynchronous call makes the key
+// in the thread pool and creates no key object on the main thread, and it does not stall the
+// event loop for the ~100 ms an RSA key takes.
+type KeyEncoding = { type?: 'spki' | 'pkcs8'; format: 'pem' | 'jwk' };
+// Node takes 'jwk' as an encoding here (keyObject.export's formats); its type declarations list only PEM and DER.
+const generateRsa = generateKeyPairAsync as unknown as (type: 'rsa', options: { modulusLength: number; publicKeyEncoding: KeyEncoding; privateKeyEncoding: KeyEncoding }, done: (error: Error | null, publicKey: unknown, privateKey: unknown) => void) => void;
+
+function rsa<T>(modulusLength: number, publicKeyEncoding: KeyEncoding, privateKeyEncoding: KeyEncoding): Promise<{ publicKey: T; privateKey: T }> {
+  return new Promise((resolve, reject) => {
+    generateRsa('rsa', { modulusLength, publicKeyEncoding, privateKeyEncoding }, (error, publicKey, privateKey) => (error ? reject(error) : resolve({ publicKey: publicKey as T, privateKey: privateKey as T })));
+  });
+}
+
+/** A new RSA key pair (2048 bits by default) as JWKs, made without blocking the event loop. */
+export async function generateRsaJwk(modulusLength = 2048): Promise<{ privateJwk: JsonWebKey; publicJwk: JsonWebKey }> {
+  const { privateKey, publicKey } = await rsa<JsonWebKey>(modulusLength, { format: 'jwk' }, { format: 'jwk' });
+  return { privateJwk: privateKey, publicJwk: publicKey };
+}
+
+/** A new RSA key pair (2048 bits by default) as PKCS#8 and SPKI PEM, made without blocking the event loop. */
+export async function generateRsaKeyPair(modulusLength = 2048): Promise<KeyPair> {
+  const { privateKey, publicKey } = await rsa<string>(modulusLength, { type: 'spki', format: 'pem' }, { type: 'pkcs8', format: 'pem' });
+  return { privateKeyPem: privateKey, publicKeyPem: publicKey };
 }
 
 async function webKeys(pair: KeyPair): Promise<WebKeyPair> {

@@ -2,11 +2,12 @@
 // discovery, authorization code with PKCE, ID tokens, userinfo, revocation, RP-initiated logout.
 // People sign in on our own pages (login-pages.ts); relying parties are registered by an
 // administrator; ID tokens are signed with RS256 keys kept sealed in the database and rotated.
-import { createHash, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { AppContext } from '../../kernel/context.ts';
 import { contentSecurityPolicy } from '../../kernel/http.ts';
+import { generateRsaJwk } from '../../kernel/pki.ts';
 import { seal, unseal } from '../../kernel/secrets.ts';
 import { dbAdapter } from './adapter.ts';
 import { claimsFor, type ClaimsSource, DATA_SCOPES, PROFILE_SCOPES } from './claims.ts';
@@ -40,8 +41,7 @@ async function loadSigningKeys(ctx: AppContext): Promise<Record<string, unknown>
  * still published so tokens it signed keep verifying, and any older one is retired.
  */
 export async function rotateSigningKey(ctx: AppContext): Promise<string> {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const jwk = privateKey.export({ format: 'jwk' }) as Record<string, unknown>;
+  const jwk = (await generateRsaJwk()).privateJwk as Record<string, unknown>;
   const kid = createHash('sha256').update(String(jwk.n)).digest('base64url').slice(0, 16);
   await store.insertSigningKey(ctx.db, kid, seal(ctx.config.sessionSecret, JSON.stringify({ ...jwk, kid, alg: 'RS256', use: 'sig' })));
   await store.retireSigningKeysBeyond(ctx.db, 2);

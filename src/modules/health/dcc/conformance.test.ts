@@ -15,8 +15,12 @@ describe('DCC conformance', () => {
     const text = formatConformanceReport(report);
     assert.ok(report.files.length > 100, `only ${report.files.length} files found`);
     assert.equal(report.failed, 0, text);
-    // 159 of the 165 files shared with the project pass outright; the other 6 fall short only where known_issues.csv says upstream is wrong.
-    assert.ok(report.passed >= 159, `only ${report.passed} passed:\n${text}`);
+    // 157 of the 165 files shared with the project pass outright; 6 fall short only where known_issues.csv says upstream is
+    // wrong, and 2 (ES 1101, 1103) hold a disease code outside the EU value sets, listed in valuesets/testdata-issues.csv.
+    assert.ok(report.passed >= 157, `only ${report.passed} passed`);
+    const es1101 = report.files.find((result) => result.file === 'ES/2DCode/raw/1101.json');
+    assert.equal(es1101?.status, 'known');
+    assert.ok(es1101?.checks.every((check) => check.actual === check.expected || /VALUE_SET/.test(check.detail)));
     assert.equal(report.passed + report.known, report.files.length);
     assert.match(text, new RegExp(`\\n${report.passed} passed, 0 failed$`));
     // The known issues are upstream data errors; each names the upstream issue.

@@ -7,6 +7,7 @@
 // COMPRESSED → COSE); an expectation whose inputs are all missing is listed as not checked.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { encode } from 'cborg';
 import { base45Decode } from './base45.ts';
 import { headerValue, HeaderLabel, parseCoseSign1 } from './cose.ts';
@@ -51,7 +52,16 @@ export const TEST_EXPECTATIONS: Record<string, Expectation[]> = {
   test_b45decode: ['EXPECTEDB45DECODE'],
   test_un_prefix: ['EXPECTEDUNPREFIX'],
   test_picture_decode: ['EXPECTEDPICTUREDECODE'],
+  // The suite checks the codes against the EU value sets in a test of their own; here a code outside
+  // them fails the schema expectations, so such an issue explains only a VALUE_SET miss of those.
+  test_valuesets: ['EXPECTEDSCHEMAVALIDATION', 'EXPECTEDVALIDOBJECT'],
 };
+
+/**
+ * Official test files whose codes lie outside the EU value sets though they are expected valid,
+ * found by this project (upstream's known_issues.csv does not list them); read with every run.
+ */
+const VALUE_SET_ISSUES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'valuesets', 'testdata-issues.csv');
 
 export interface KnownIssue {
   testName: string;
@@ -101,7 +111,7 @@ export interface ConformanceOptions {
 
 /** Runs every test file under `dir` and reports which expectations our implementation does not meet. */
 export async function runConformance(dir: string, options: ConformanceOptions = {}): Promise<ConformanceReport> {
-  const knownIssues = options.knownIssues ? parseKnownIssues(await readFile(options.knownIssues, 'utf8')) : [];
+  const knownIssues = [...(options.knownIssues ? parseKnownIssues(await readFile(options.knownIssues, 'utf8')) : []), ...parseKnownIssues(await readFile(VALUE_SET_ISSUES, 'utf8'))];
   const files = await findTestFiles(dir);
   const results: FileResult[] = [];
   for (const file of files) {
@@ -161,9 +171,10 @@ export function parseKnownIssues(csv: string): KnownIssue[] {
 
 // As the reference suite matches them: the row's test (or every test when empty) for the row's
 // country, for one file (test_set = the file name without .json) or for all when test_set is empty.
-function knownIssueFor(issues: KnownIssue[], expectation: Expectation, country: string, testSet: string): string | undefined {
+function knownIssueFor(issues: KnownIssue[], expectation: Expectation, country: string, testSet: string, detail: string): string | undefined {
   for (const issue of issues) {
     if (issue.country !== country) continue;
+    if (issue.testName === 'test_valuesets' && !detail.includes('VALUE_SET')) continue;
     if (issue.testSet && issue.testSet !== testSet) continue;
     if (issue.testName && !(TEST_EXPECTATIONS[issue.testName] ?? []).includes(expectation)) continue;
     return issue.reason || `${issue.testName} ${issue.country} ${issue.testSet}`.trim();
@@ -176,7 +187,7 @@ type TestFile = Record<string, unknown> & { TESTCTX?: Record<string, unknown>; E
 const SIGNATURE_CODES: FailureCode[] = ['TOO_LARGE', 'CBOR', 'COSE_TAG', 'COSE_STRUCTURE', 'KID_MISSING', 'KID_UNKNOWN', 'ALGORITHM', 'SIGNATURE'];
 const TIME_CODES: FailureCode[] = ['SIGNER_NOT_YET_VALID', 'SIGNER_EXPIRED', 'CWT_NOT_YET_VALID', 'CWT_EXPIRED', 'CWT_OUTSIDE_SIGNER_VALIDITY'];
 const STRUCTURE_CODES: FailureCode[] = ['TOO_LARGE', 'CBOR', 'COSE_TAG', 'COSE_STRUCTURE'];
-const CONTENT_CODES: FailureCode[] = ['CWT_CLAIMS', 'HCERT_MISSING', 'CERTIFICATE_TYPE', 'SCHEMA_VERSION', 'SCHEMA'];
+const CONTENT_CODES: FailureCode[] = ['CWT_CLAIMS', 'HCERT_MISSING', 'CERTIFICATE_TYPE', 'SCHEMA_VERSION', 'SCHEMA', 'VALUE_SET'];
 
 function checkFile(file: string, text: string, knownIssues: KnownIssue[]): FileResult {
   const [country = '', ...rest] = file.split('/');
@@ -207,7 +218,7 @@ function checkFile(file: string, text: string, knownIssues: KnownIssue[]): FileR
     }
     const check: ExpectationCheck = { expectation, expected: value, actual: outcome.actual, detail: outcome.detail };
     if (check.actual !== check.expected) {
-      const known = knownIssueFor(knownIssues, expectation, country, testSet);
+      const known = knownIssueFor(knownIssues, expectation, country, testSet, check.detail);
       if (known) check.knownIssue = known;
     }
     result.checks.push(check);

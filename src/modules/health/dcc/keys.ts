@@ -3,9 +3,9 @@
 // each DSC may sign. EC P-256 DSCs come from the kernel's PKI; RSA DSCs (for PS256, which some
 // countries use) are made here the same way.
 import 'reflect-metadata';
-import { generateKeyPairSync, randomBytes, webcrypto } from 'node:crypto';
+import { randomBytes, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
-import { createCertificateAuthority, issueCertificate, KeyUsage, type Issued } from '../../../kernel/pki.ts';
+import { createCertificateAuthority, generateRsaKeyPair, issueCertificate, KeyUsage, type Issued } from '../../../kernel/pki.ts';
 import { DCC_EKU, type CertificateType } from './certificates.ts';
 
 export interface CscaRequest {
@@ -57,10 +57,9 @@ const RSA_PSS = { name: 'RSA-PSS', hash: 'SHA-256' } as const;
 const ECDSA = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 
 async function issueRsaCertificate(csca: Issued, request: { subject: string; days: number; extendedKeyUsage: string[]; notBefore: Date | undefined }): Promise<Issued> {
-  const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const privateKeyPem = pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  const publicKeyPem = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
-  const subjectKey = await webcrypto.subtle.importKey('spki', pair.publicKey.export({ type: 'spki', format: 'der' }), RSA_PSS, true, ['verify']);
+  const { privateKeyPem, publicKeyPem } = await generateRsaKeyPair();
+  const spki = Buffer.from(publicKeyPem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
+  const subjectKey = await webcrypto.subtle.importKey('spki', spki, RSA_PSS, true, ['verify']);
   const caPkcs8 = Buffer.from(csca.privateKeyPem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
   const caKey = await webcrypto.subtle.importKey('pkcs8', caPkcs8, ECDSA, false, ['sign']);
   const caCertificate = new x509.X509Certificate(csca.certificatePem);

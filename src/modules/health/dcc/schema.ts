@@ -5,6 +5,8 @@
 // Where the published schema is loose (an unanchored pattern, a `.` that matches any character)
 // the looseness is kept: a verifier must not refuse what the official schema accepts.
 
+import { valueSetFindings } from './valuesets.ts';
+
 /** Schema versions whose rules are known, oldest first. */
 export const SCHEMA_VERSIONS = ['1.0.0', '1.0.1', '1.1.0', '1.2.0', '1.2.1', '1.3.0', '1.3.1', '1.3.2', '1.3.3'] as const;
 export type SchemaVersion = (typeof SCHEMA_VERSIONS)[number];
@@ -104,7 +106,7 @@ const DOB_1_0 = /(19|20)\d{2}-\d{2}-\d{2}/;
 const DOB_1_1 = /^(19|20)\d\d(-\d\d){0,2}$/;
 const DOB_1_3 = /^((19|20)\d\d(-\d\d){0,2}){0,1}$/;
 
-export type SchemaResult = { ok: true; version: SchemaVersion } | { ok: false; code: 'SCHEMA' | 'SCHEMA_VERSION'; detail: string; errors: string[] };
+export type SchemaResult = { ok: true; version: SchemaVersion } | { ok: false; code: 'SCHEMA' | 'SCHEMA_VERSION' | 'VALUE_SET'; detail: string; errors: string[] };
 
 type JsonObject = Record<string, unknown>;
 
@@ -211,7 +213,7 @@ function checkRecovery(findings: Findings, pointer: string, entry: JsonObject, r
 
 const GROUPS = { v: checkVaccination, t: checkTest, r: checkRecovery } as const;
 
-/** Validates a DCC payload by the rules of the schema for its `ver`, or of `schema` when given (e.g. "1.3.0"). */
+/** Validates a DCC payload by the rules of the schema for its `ver` (or of `schema`, e.g. "1.3.0"), its codes against the EU value sets. */
 export function validateDccPayload(payload: unknown, schema?: string): SchemaResult {
   if (!isObject(payload)) return { ok: false, code: 'SCHEMA', detail: 'payload is not an object', errors: ['/ must be an object'] };
   const ver = schema ?? payload.ver;
@@ -242,6 +244,9 @@ export function validateDccPayload(payload: unknown, schema?: string): SchemaRes
       else findings.add(`${pointer}/${index}`, 'must be an object');
     });
   }
-  if (findings.errors.length === 0) return { ok: true, version };
-  return { ok: false, code: 'SCHEMA', detail: `${findings.errors[0]} (schema ${version})`, errors: findings.errors };
+  if (findings.errors.length > 0) return { ok: false, code: 'SCHEMA', detail: `${findings.errors[0]} (schema ${version})`, errors: findings.errors };
+  // The schema names each coded field's value set; the codes themselves are checked here.
+  const outside = valueSetFindings(payload);
+  if (outside.length > 0) return { ok: false, code: 'VALUE_SET', detail: outside[0]!, errors: outside };
+  return { ok: true, version };
 }

@@ -200,6 +200,31 @@ describe('DCC verification failures', () => {
     assert.deepEqual(sign('just text').failures, ['SCHEMA']);
   });
 
+  it('VALUE_SET: a coded field outside the EU value sets is refused, naming the field and the value set', () => {
+    const sign = (payload: unknown) => crafted({ claims: claims(payload, at(-60_000), at(10 * DAY)) });
+    const entry = (type: 'v' | 't' | 'r', fields: Record<string, unknown>) => ({ ...dccPayload(type), [type]: [{ ...dccPayload(type)[type]![0]!, ...fields }] });
+    const refused = (payload: unknown, pattern: RegExp) => {
+      const result = sign(payload);
+      assert.deepEqual(result.failures, ['VALUE_SET'], JSON.stringify(result.details));
+      assert.equal(result.valid, false);
+      assert.match(result.details.VALUE_SET ?? '', pattern);
+    };
+    refused(entry('v', { ma: 'ORG-999999999' }), /\/v\/0\/ma "ORG-999999999" is not in the EU value set vaccines-covid-19-auth-holders/);
+    refused(entry('v', { mp: 'EU/1/99/9999' }), /vaccines-covid-19-names/);
+    refused(entry('v', { vp: '123' }), /sct-vaccines-covid-19/);
+    refused(entry('v', { co: 'QQ' }), /\/v\/0\/co "QQ" is not in the EU value set country-2-codes/);
+    refused(entry('r', { tg: '729999' }), /disease-agent-targeted/);
+    refused(entry('t', { tt: 'LP217198-3', ma: '99999' }), /\/t\/0\/ma "99999" is not in the EU value set covid-19-lab-test-manufacturer-and-name/);
+    refused(entry('t', { tr: '1' }), /covid-19-lab-result/);
+    refused(entry('t', { tt: 'XX' }), /covid-19-lab-test-type/);
+    // Codes that are in the value sets, and a PCR test that names no device.
+    assert.deepEqual(sign(entry('t', { tt: 'LP217198-3', ma: '1232' })).failures, []);
+    assert.deepEqual(sign(entry('v', { mp: 'NVX-CoV2373', vp: 'J07BX03' })).failures, [], 'codes since marked inactive');
+    assert.deepEqual(sign(entry('t', { tt: 'LP217198-3', ma: '1065' })).failures, [], 'a device since taken off the list');
+    assert.deepEqual(sign(entry('t', { ma: '' })).failures, []);
+    refused(entry('t', { tt: 'LP217198-3', ma: '' }), /ma ""/);
+  });
+
   it('CWT_CLAIMS and HCERT_MISSING: missing or malformed claims', () => {
     const base = claims(dccPayload('v'), at(-60_000), at(10 * DAY));
     const without = (label: number) => new Map([...base].filter(([key]) => key !== label));

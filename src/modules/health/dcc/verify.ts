@@ -39,6 +39,7 @@ export const FAILURE_CODES = [
   'KEY_USAGE',
   'SCHEMA_VERSION',
   'SCHEMA',
+  'VALUE_SET',
 ] as const;
 export type FailureCode = (typeof FAILURE_CODES)[number];
 
