@@ -56,6 +56,8 @@ describe('PostgreSQL going away and coming back', { skip: serverUrl ? false : 'n
   });
   after(async () => {
     await app?.close().catch(() => {});
+    // The relay was mended for the recovery: close it, or its listening socket keeps the test process alive.
+    await cable?.cut().catch(() => {});
     await database?.drop();
   });
 

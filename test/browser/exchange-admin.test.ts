@@ -49,7 +49,7 @@ describe('exchange administration in a browser', { skip }, () => {
     assert.match(await page.title(), /^Error:/);
     await accessible(page, 'member form with errors');
     const summary = (await page.locator('.govuk-error-summary').textContent()) ?? '';
-    assert.match(summary, /Use only Latin letters and digits/);
+    assert.match(summary, /Use only Latin letters, digits and/);
     assert.match(summary, /Write the Mongolian name in Cyrillic/);
     assert.equal(await page.getByLabel('Member code').inputValue(), 'khan bank', 'nothing typed is lost');
     assert.equal(await page.getByLabel('COM', { exact: true }).isChecked(), true);
