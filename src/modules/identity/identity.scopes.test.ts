@@ -74,6 +74,7 @@ const ROUTES: RouteCase[] = [
   ...['', '/methods', '/acting', '/consent', '/cancel', '/sms', '/sms/resend'].map((step): RouteCase => ({ name: `POST /en/login/:uid${step}`, method: 'POST', url: () => `/en/login/abc${step}`, body: () => form({}), expect: all(400) })),
   { name: 'POST /en/sign-out', method: 'POST', url: () => '/en/sign-out', body: () => form({}), expect: PUBLIC },
   { name: 'GET /en/my', method: 'GET', url: () => '/en/my', expect: CITIZENS },
+  { name: 'GET /en/my/account', method: 'GET', url: () => '/en/my/account', expect: CITIZENS },
   { name: 'GET /en/my/sign-ins', method: 'GET', url: () => '/en/my/sign-ins', expect: CITIZENS },
   { name: 'POST /en/my/details/consent', method: 'POST', url: () => '/en/my/details/consent', body: () => form({}), expect: CITIZENS },
   {
