@@ -15,6 +15,8 @@ import { PLATFORM_AGENCY } from './demo.ts';
 import { OIDC_PREFIX } from './provider.ts';
 import * as store from './store.ts';
 
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 export const PORTAL_CLIENT_ID = 'urtuu-portal';
 const FLOW_COOKIE = 'urtuu_rp';
 const SESSION_HOURS = 8;
@@ -120,6 +122,15 @@ export function registerPortalLogin(app: FastifyInstance, ctx: AppContext): Port
 
   // The sign-in page: the national login, and in development the persona picker beside it.
   page(app, 'GET', '/sign-in/national', {}, async (request, reply) => {
+    // The sign-in's own cookie is set on the host the browser used, and the national login returns
+    // to BASE_URL's host: opened at 127.0.0.1 when BASE_URL says localhost (or the other way), the
+    // callback would find no cookie and say the sign-in expired. So the flow starts on BASE_URL's
+    // host. Only between loopback names: behind a proxy the Host seen here may differ from the
+    // public address by design, and sending it there would loop.
+    const canonical = new URL(config.baseUrl);
+    if (request.hostname !== canonical.hostname && LOOPBACK.has(request.hostname) && LOOPBACK.has(canonical.hostname)) {
+      return reply.redirect(`${config.baseUrl}${request.url}`, 302);
+    }
     const query = request.query as Record<string, unknown>;
     const oidc = await discover();
     const verifier = client.randomPKCECodeVerifier();
