@@ -287,6 +287,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   let keepers: { at: number; byMember: Map<string, { id: string; name: { mn: string; en: string } }> } | undefined;
   const applicationsModule = await registerApplications(server, ctx, {
     service: (slug) => catalog.findService(slug),
+    agencyName: (id) => catalog.getAgency(id).then((agency) => agency.name, () => undefined),
     async keeper(memberCode) {
       // Agencies change rarely; a minute-old list is good enough to name who keeps a register.
       if (!keepers || Date.now() - keepers.at > 60_000) {

@@ -143,6 +143,8 @@ const ROUTES: RouteCase[] = [
     body: (f) => ({ payload: { clientId: `matrix-rp-${(f.counter += 1)}`, name: { mn: 'Матриц', en: 'Matrix' }, redirectUris: ['https://rp.example/callback'], scopes: ['openid', 'profile'] } }),
   },
   { name: 'POST /api/v1/identity/keys/rotate', method: 'POST', url: () => '/api/v1/identity/keys/rotate', body: () => ({ payload: {} }), expect: PLATFORM_ONLY },
+  // Only someone holding roles in the agency asked for may switch to it; none of the matrix's roles holds two.
+  { name: 'POST /en/admin/agency', method: 'POST', url: () => '/en/admin/agency', body: () => form({ agency: 'gasr' }), expect: { ...all(403), anonymous: 401 } },
   { name: 'GET /en/admin/staff', method: 'GET', url: () => '/en/admin/staff', expect: STAFF_ADMINS },
   { name: 'POST /en/admin/staff', method: 'POST', url: () => '/en/admin/staff', body: (f) => form({ registerNumber: f.person, roles: 'officer' }), expect: STAFF_ADMINS },
   { name: 'GET /en/admin/powers-of-attorney', method: 'GET', url: () => '/en/admin/powers-of-attorney', expect: NOTARIES },

@@ -195,6 +195,7 @@ async function principalFrom(ctx: AppContext, claims: client.IDToken, request: F
   const actorNumber = act?.register_number ?? subjectNumber;
   const roles: Role[] = ['citizen'];
   let agencyId: string | null = null;
+  let staffAgencies: string[] | undefined;
   // Staff roles apply only when people act as themselves.
   if (!act) {
     const staff = await store.rolesOf(ctx.db, subjectNumber);
@@ -203,6 +204,7 @@ async function principalFrom(ctx: AppContext, claims: client.IDToken, request: F
       agencyId = first.agency_id === PLATFORM_AGENCY ? null : first.agency_id;
       for (const role of first.roles) if (!roles.includes(role as Role)) roles.push(role as Role);
     }
+    if (staff.length > 1) staffAgencies = staff.map((row) => row.agency_id);
   }
   const actingFor = act ? { kind: claims.urtuu_login_type === 'organisation' ? ('organisation' as const) : ('person' as const), registerNumber: subjectNumber, name, basis: String(act.urtuu_basis ?? '') } : undefined;
   const amr = Array.isArray(claims.amr) ? claims.amr.map(String) : [];
@@ -222,7 +224,18 @@ async function principalFrom(ctx: AppContext, claims: client.IDToken, request: F
     registerNumber: subjectNumber,
     sessionId,
     ...(actingFor ? { actingFor, actorRegisterNumber: actorNumber } : {}),
+    ...(staffAgencies ? { staffAgencies } : {}),
   };
+}
+
+/** The same official working for another of their agencies: that agency's roles, from the staff list as it is now. */
+export async function principalForAgency(ctx: AppContext, principal: Principal, agency: string): Promise<Principal | undefined> {
+  if (!principal.registerNumber || principal.actingFor || !principal.staffAgencies?.includes(agency)) return undefined;
+  const staff = await store.rolesOf(ctx.db, principal.registerNumber);
+  const chosen = staff.find((row) => row.agency_id === agency);
+  if (!chosen) return undefined;
+  const roles: Role[] = ['citizen', ...chosen.roles.filter((role): role is Role => role !== 'citizen')];
+  return { ...principal, roles, agencyId: chosen.agency_id === PLATFORM_AGENCY ? null : chosen.agency_id, staffAgencies: staff.map((row) => row.agency_id), kind: 'official' };
 }
 
 export type { FastifyReply };
