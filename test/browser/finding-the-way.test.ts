@@ -85,4 +85,48 @@ describe('finding the way in the portal, in a browser', { skip }, () => {
       await ctx.close();
     });
   }
+  for (const javaScriptEnabled of [false, true]) {
+    it(`an administrator goes from "Удирдлага" to the queue, then edits a service and keeps her search (JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async () => {
+      const ctx = await context(javaScriptEnabled);
+      const page = await ctx.newPage();
+      await page.goto(`${base}/mn`);
+      await signInAs(page, /Б\.Болормаа/);
+      await Promise.all([page.waitForURL(/\/mn\/admin$/), page.locator('header').getByRole('link', { name: 'Удирдлага' }).click()]);
+      await accessible(page, 'staff home');
+      for (const name of ['Шийдвэрлэх өргөдөл', 'Үйлчилгээний жагсаалт', 'Өргөдлийн маягт', 'Ажилтан, эрх']) {
+        assert.equal(await page.locator('main').getByRole('link', { name, exact: true }).count(), 1, `the staff home links "${name}"`);
+      }
+      await Promise.all([page.waitForURL(/\/mn\/office$/), page.getByRole('link', { name: 'Шийдвэрлэх өргөдөл' }).click()]);
+      assert.equal(await page.locator('main .govuk-caption-l').innerText(), (await app.catalog.getAgency('gasr')).name.mn, 'the agency by name');
+      await accessible(page, 'back office queue');
+
+      await page.locator('header').getByRole('link', { name: 'Удирдлага' }).click();
+      await Promise.all([page.waitForURL(/\/mn\/admin\/services$/), page.getByRole('link', { name: 'Үйлчилгээний жагсаалт' }).click()]);
+      await page.getByLabel('Үйлчилгээний нэр эсвэл түлхүүр үг').fill('хаяг');
+      await page.getByLabel('Төлөв').selectOption('active');
+      await Promise.all([page.waitForURL(/q=/), page.getByRole('button', { name: 'Шүүх' }).click()]);
+      await Promise.all([page.waitForURL(/\/edit\?back=/), page.locator('main a[href*="/edit"]').first().click()]);
+      await Promise.all([page.waitForURL(/updated=/), page.getByRole('button', { name: 'Хадгалах' }).click()]);
+      assert.match(await page.locator('.govuk-notification-banner').innerText(), /Өөрчлөлт хадгалагдлаа: /);
+      assert.equal(await page.getByLabel('Үйлчилгээний нэр эсвэл түлхүүр үг').inputValue(), 'хаяг', 'the search is kept');
+      assert.equal(await page.getByLabel('Төлөв').inputValue(), 'active', 'the status filter is kept');
+      await accessible(page, 'services after saving');
+      await Promise.all([page.waitForURL(/\/history/), page.getByRole('link', { name: 'Өөрчлөлтийн түүхийг харах' }).click()]);
+      await accessible(page, 'service history');
+      await Promise.all([page.waitForURL(/\/admin\/services\?.*q=/), page.getByRole('link', { name: 'Буцах' }).click()]);
+      await ctx.close();
+    });
+  }
+
+  it('an officer of another agency finds the queue, and no catalogue she may not manage', async () => {
+    const ctx = await context(false);
+    const page = await ctx.newPage();
+    await page.goto(`${base}/mn`);
+    await signInAs(page, /Э\.Тэмүүлэн/);
+    await Promise.all([page.waitForURL(/\/mn\/admin$/), page.locator('header').getByRole('link', { name: 'Удирдлага' }).click()]);
+    assert.equal(await page.locator('main').getByRole('link', { name: 'Үйлчилгээний жагсаалт' }).count(), 0);
+    await Promise.all([page.waitForURL(/\/mn\/office$/), page.getByRole('link', { name: 'Шийдвэрлэх өргөдөл' }).click()]);
+    assert.equal(await page.locator('main .govuk-caption-l').innerText(), (await app.catalog.getAgency('police')).name.mn);
+    await ctx.close();
+  });
 });
