@@ -25,7 +25,7 @@ import { catalogManifest, registerCatalog, type Catalog, type OnlineStart } from
 import { documentsManifest, registerDocuments, type Documents } from './modules/documents/index.ts';
 import { ExchangeClient, PLATFORM_MEMBER, PORTAL_SUBSYSTEM, createExchangeService, exchangeRequest, injectTransport, exchangeManifest, registerExchange, type ConsentCodeDelivery, type Exchange } from './modules/exchange/index.ts';
 import { IDENTITY_SUBSYSTEM, identityManifest, registerIdentity, type IdentityModule } from './modules/identity/index.ts';
-import { healthManifest, payloadRows, registerHealth, type Health, type PersonNames, type RecoveryRecord, type TestRecord, type VaccinationRecord } from './modules/health/index.ts';
+import { HEALTH_STARTS, healthManifest, payloadRows, registerHealth, type Health, type PersonNames, type RecoveryRecord, type TestRecord, type VaccinationRecord } from './modules/health/index.ts';
 import { messagingManifest, registerMessaging, type Messaging } from './modules/messaging/index.ts';
 import { paymentsManifest, registerPayments, type Payments } from './modules/payments/index.ts';
 import { publishRegistryServices, registerRegistries, registriesManifest, type Registries } from './modules/registries/index.ts';
@@ -290,6 +290,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   let keepers: { at: number; byMember: Map<string, { id: string; name: { mn: string; en: string } }> } | undefined;
   const applicationsModule = await registerApplications(server, ctx, {
     service: (slug) => catalog.findService(slug),
+    agencyName: (id) => catalog.getAgency(id).then((agency) => agency.name, () => undefined),
     async keeper(memberCode) {
       // Agencies change rarely; a minute-old list is good enough to name who keeps a register.
       if (!keepers || Date.now() - keepers.at > 60_000) {
@@ -337,6 +338,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   startOnline.find = async (slug) => {
     if (referenceFor(slug)) return `/references/${slug}`;
+    if (HEALTH_STARTS[slug]) return HEALTH_STARTS[slug];
     return (await applicationsModule.submissions.available()).some(({ form }) => form.slug === slug) ? `/apply/${slug}` : undefined;
   };
   // A paid fee lets the agency start on the application.

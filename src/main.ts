@@ -284,7 +284,7 @@ async function main(argv: string[]): Promise<number> {
       ...(port !== undefined && Number.isInteger(port) ? { port } : {}),
     });
     const app = await buildApp(config);
-    let demoStaff: { registerNumber: string; label: string }[] = [];
+    let demoStaff: { registerNumber: string; label: string; services: string[] }[] = [];
     if (demo) {
       const { rows } = await app.ctx.db.query<{ n: number }>('SELECT count(*)::int AS n FROM catalog.services');
       if (Number(rows[0]?.n ?? 0) === 0) {
@@ -306,7 +306,14 @@ async function main(argv: string[]): Promise<number> {
         const foreigners = await app.ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM registries.records WHERE registry_id = 'foreign-residents'`);
         if (Number(foreigners.rows[0]?.n ?? 0) === 0) await loadRecords(app.ctx.db, generateForeignResidents({ count: foreignResidentCount(Number(people.rows[0]?.n ?? 0)), seed: '1' }), { actor: 'generator' });
       }
-      demoStaff = await seedDemoStaff(app.ctx.db, [DEMO_CITIZEN.registerNumber]);
+      // An officer for every agency that takes applications, so each can be followed to a decision.
+      const applicationAgencies = new Map<string, { id: string; abbreviation: string; services: string[] }>();
+      for (const { service } of await app.applications.submissions.available()) {
+        const agency = applicationAgencies.get(service.agency.id) ?? { id: service.agency.id, abbreviation: service.agency.abbreviation.en, services: [] };
+        agency.services.push(service.name.en);
+        applicationAgencies.set(agency.id, agency);
+      }
+      demoStaff = await seedDemoStaff(app.ctx.db, [DEMO_CITIZEN.registerNumber], [...applicationAgencies.values()]);
     }
     const shutdownMs = config.shutdownTimeoutMs ?? 10_000;
     const watchdog = startWatchdog({ stallMs: config.watchdogStallMs ?? 30_000, shutdownMs: shutdownMs + 2000 });
@@ -317,7 +324,8 @@ async function main(argv: string[]): Promise<number> {
     if (config.devLogin) {
       console.log(`Development sign-in is ON: ${shown}/en/sign-in (never enable it in production).`);
       console.log(`National login: sign in with register number ${DEMO_CITIZEN.registerNumber} (a citizen) or F-register number ${DEMO_FOREIGNER.registerNumber} (a foreign resident); the code "sent" to the phone is on ${shown}/en/dev/outbox.`);
-      for (const staff of demoStaff) console.log(`  ${staff.registerNumber}: ${staff.label}`);
+      console.log('Officials (national login too; each handles their agency\'s requests at /en/office):');
+      for (const staff of demoStaff) console.log(`  ${staff.registerNumber}: ${staff.label}${staff.services.length ? ` (${staff.services.join(', ')})` : ''}`);
     }
     // Test-only ways to hang the server, so the tests can prove it still ends; never read outside NODE_ENV=test.
     const hang = config.env === 'test' ? process.env.URTUU_TEST_HANG : undefined;

@@ -23,6 +23,8 @@ export interface Principal {
   sessionId?: string;
   /** Set when the person acts for someone else: a child, a company they direct, a grantor of a power of attorney. */
   actingFor?: { kind: 'person' | 'organisation'; registerNumber: string; name: string; basis: string };
+  /** Every agency the official holds roles in, when more than one: the back office offers to switch between them. */
+  staffAgencies?: string[];
   /** The register number of the person at the keyboard, when acting for someone else. */
   actorRegisterNumber?: string;
 }

@@ -1,5 +1,7 @@
 // The web shell: assets, page rendering, error and not-found pages, the language root redirect,
 // the accessibility statement, and the development sign-in.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
 import type { AppContext, PageOptions } from '../kernel/context.ts';
@@ -94,6 +96,11 @@ export async function registerWeb(app: FastifyInstance, ctx: AppContext, assets:
   });
 
   app.get('/', { schema: { hide: true } }, async (request, reply) => reply.redirect(`/${request.lang}`, 302));
+
+  // Browsers ask for /favicon.ico whatever the page says; answer with the mark the pages name.
+  const favicon = await readFile(path.join(staticDir, 'urtuu-mark.svg'));
+  app.get('/favicon.ico', { schema: { hide: true } }, async (_request, reply) =>
+    reply.header('content-type', 'image/svg+xml').header('cache-control', 'public, max-age=86400').send(favicon));
 
   page(app, 'GET', '/accessibility', { cache: true }, async (request, reply) =>
     reply.page('web/views/accessibility.njk', {}, { title: request.t('layout.accessibility') }),

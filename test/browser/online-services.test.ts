@@ -151,6 +151,11 @@ describe('online services, in a browser', { skip }, () => {
     const number = page.url().split('/').at(-1)!;
     assert.match((await page.locator('h1').textContent()) ?? '', /Application sent/);
     await checks.accessible(page, 'apply: sent');
+    // Back, after sending: the request, said to be sent already, not a dead end.
+    await page.goBack();
+    await page.waitForURL(new RegExp(`/en/my/requests/${number}\\?already=1$`));
+    assert.match(await page.locator('.govuk-notification-banner').innerText(), /Already sent/);
+    await checks.accessible(page, 'apply: back after sending');
 
     await page.getByRole('button', { name: 'Pay the fee' }).click();
     await checks.accessible(page, 'pay: the invoice');

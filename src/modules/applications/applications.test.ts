@@ -246,6 +246,27 @@ describe('applications', () => {
     assert.match(page.body, /suspended by a court order/);
   });
 
+  it('after sending, Back to any page of the form shows the request as already sent instead of a dead end', async () => {
+    const check = await fillDrivingLicence();
+    const sent = await app.as('dev-citizen', { method: 'POST', url: check, ...form({}, app.csrf) });
+    const number = (sent.headers.location as string).split('/').at(-1)!;
+    const base = check.replace(/\/check$/, '');
+    for (const url of [check, `${base}/delivery`, base]) {
+      const back = await app.as('dev-citizen', { method: 'GET', url });
+      assert.equal(back.statusCode, 303, url);
+      assert.equal(back.headers.location, `/en/my/requests/${number}?already=1`, url);
+    }
+    const again = await app.as('dev-citizen', { method: 'POST', url: `${base}/delivery`, ...multipart({ delivery: 'office', _csrf: app.csrf }) });
+    assert.equal(again.headers.location, `/en/my/requests/${number}?already=1`, 'answering a page again changes nothing');
+    const shown = await app.as('dev-citizen', { method: 'GET', url: `/mn/my/requests/${number}?already=1` });
+    assert.equal(shown.statusCode, 200);
+    assert.match(shown.body, /Аль хэдийн илгээсэн/);
+    assert.ok(shown.body.includes(`дугаар: ${number}`));
+    // Someone else holding the address still learns nothing.
+    const other = await app.as('dev-police-officer', { method: 'GET', url: check });
+    assert.equal(other.statusCode, 404);
+  });
+
   it('asks for changes, and the person sends the form again', async () => {
     const sent = await app.as('dev-citizen', { method: 'POST', url: '/api/v1/applications/company-name-reservation', payload: { answers: { proposedName: 'Хөх Тэнгэр', legalForm: 'llc', activity: 'Аялал жуулчлал' } } });
     assert.equal(sent.statusCode, 201, sent.body);

@@ -166,9 +166,25 @@ export function applyPages(app: FastifyInstance, submissions: Submissions): void
   };
 
   // The task list of a long form: each part, done or not, and "check and send" once all are done.
+  // Back, or a bookmark, after sending: the draft is gone because it became a request; she is
+  // shown that request, saying it was already sent, rather than told to start again.
+  const draftOrSent = async (request: FastifyRequest, reply: FastifyReply, draftId: string): Promise<Draft | undefined> => {
+    const principal = applicant(request);
+    try {
+      return await submissions.draft(draftId, principal);
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === 'DRAFT_NOT_FOUND')) throw error;
+      const sent = await submissions.sentFrom(draftId, principal);
+      if (!sent) throw error;
+      await reply.redirect(sent.channel === 'operator' && sent.actor === principal.id ? `/${request.lang}/office/on-behalf?sent=${sent.number}` : `/${request.lang}/my/requests/${sent.number}?already=1`, 303);
+      return undefined;
+    }
+  };
+
   page(app, 'GET', '/apply/:slug/:draft', { schema: { params: draftParams } }, async (request, reply) => {
     const lang = request.lang;
-    const draft = await submissions.draft((request.params as { draft: string }).draft, applicant(request));
+    const draft = await draftOrSent(request, reply, (request.params as { draft: string }).draft);
+    if (!draft) return reply;
     const base = `/${lang}/apply/${draft.slug}/${draft.id}`;
     const states = draft.form.pages.map((formPage) => ({ formPage, state: pageState(draft, formPage.fields, lang) }));
     const ready = states.every(({ state }) => state !== 'todo');
@@ -196,7 +212,8 @@ export function applyPages(app: FastifyInstance, submissions: Submissions): void
 
     page(scope, 'GET', '/apply/:slug/:draft/:page', { schema: { params: draftParams } }, async (request, reply) => {
       const { draft: draftId, page: pageId } = request.params as { draft: string; page: string };
-      const draft = await submissions.draft(draftId, applicant(request));
+      const draft = await draftOrSent(request, reply, draftId);
+      if (!draft) return reply;
       if (pageId === 'check') return showCheck(request, reply, draft);
       return showPage(request, reply, draft, pageId);
     });
@@ -217,7 +234,8 @@ export function applyPages(app: FastifyInstance, submissions: Submissions): void
           throw error;
         }
       }
-      const draft = await submissions.draft(draftId, principal);
+      const draft = await draftOrSent(request, reply, draftId);
+      if (!draft) return reply;
       const formPage = draft.form.pages.find((item) => item.id === pageId);
       if (!formPage) throw new AppError('NOT_FOUND');
       const errors: FieldError[] = [];

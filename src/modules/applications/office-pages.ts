@@ -26,6 +26,7 @@ export interface CounterCodes {
   /** The exchange instance, e.g. "MN". */
   instance: string;
   staffMember: ApplicationsDeps['staffMember'];
+  agencyName: ApplicationsDeps['agencyName'];
 }
 
 const ON_BEHALF_VIEW = 'modules/applications/views/on-behalf.njk';
@@ -86,6 +87,13 @@ export function officePages(app: FastifyInstance, office: Office, submissions: S
     return reply.redirect(firstStep(request.lang, draft), 303);
   });
 
+  /** The agencies an official may switch between, named, when more than one. */
+  const agenciesOf = async (request: FastifyRequest) => {
+    const ids = request.principal?.staffAgencies ?? [];
+    if (ids.length < 2) return [];
+    return Promise.all(ids.map(async (id) => ({ value: id, text: (await codes.agencyName(id))?.[request.lang] ?? id, selected: id === (request.principal?.agencyId ?? 'platform') })));
+  };
+
   page(app, 'GET', '/office', {}, async (request, reply) => {
     const query = request.query as { status?: string; mine?: string; overdue?: string; page?: string; agency?: string };
     const status = REQUEST_STATUSES.includes(query.status as RequestStatus) ? (query.status as RequestStatus) : undefined;
@@ -105,6 +113,9 @@ export function officePages(app: FastifyInstance, office: Office, submissions: S
     };
     return reply.page(QUEUE_VIEW, {
       agency,
+      // Officials read the agency's name; its code is for machines.
+      agencyName: (await codes.agencyName(agency))?.[request.lang] ?? agency,
+      agencies: await agenciesOf(request),
       status,
       mine: query.mine === '1',
       overdue: query.overdue === '1',

@@ -107,6 +107,7 @@ export function applicationPages(app: FastifyInstance, applications: Application
       document: documentId ? { id: documentId, number: groupedId(documentId) } : undefined,
       history: (await historyOf(found, principal, request.t, (id) => (id === found.agencyId ? service?.agency.name[lang] : undefined), staffMember)).reverse(),
       application,
+      already: (request.query as { already?: string }).already === '1',
       fileError: (request.query as { error?: string }).error === 'file' ? request.t('applications.request.fileError') : undefined,
     }, { title: `${found.number}: ${service?.name[lang] ?? found.serviceSlug}`, ...((request.query as { error?: string }).error === 'file' ? { errors: [{ field: 'file', message: request.t('applications.request.fileError') }], status: 400 } : {}) });
   });

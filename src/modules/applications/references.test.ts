@@ -137,6 +137,7 @@ describe('references', () => {
       fees: { invoice: async () => ({ id: 'none' }), refund: async () => undefined, isPaid: async () => true },
       notifyStatus: async () => undefined,
       staffMember: async () => undefined,
+      agencyName: async () => undefined,
       requestConsentCode: async () => ({ sentTo: '' }),
       redeemConsentCode: async () => ({ refusal: 'codeInvalid' as const }),
     });

@@ -25,6 +25,8 @@ export interface ExchangeRead {
 export interface ApplicationsDeps {
   /** The catalogue service behind a slug. */
   service(slug: string): Promise<Service | undefined>;
+  /** A catalogue agency's name, by its id. */
+  agencyName(id: string): Promise<{ mn: string; en: string } | undefined>;
   /** The catalogue agency keeping an exchange member's registry, by member code. */
   keeper(memberCode: string): Promise<{ id: string; name: { mn: string; en: string } } | undefined>;
   /** Records the person's consent for the portal to read these exchange services about them; returns its id. */

@@ -51,6 +51,8 @@ export interface Submissions {
   /** Begins a form for the principal, or (an official at a service centre) for a person who gave a consent code. */
   begin(slug: string, principal: Principal, onBehalf?: { subject: string; consentId: string }, options?: { facts?: boolean }): Promise<Draft>;
   draft(id: string, principal: Principal): Promise<Draft>;
+  /** The request a draft became once sent, when the principal may see it; undefined while it is still a draft or was never theirs. */
+  sentFrom(draftId: string, principal: Principal): Promise<ServiceRequest | undefined>;
   /** Checks and keeps the answers of one page; returns the errors, none when kept. */
   answer(draftId: string, principal: Principal, fields: string[], raw: Record<string, unknown>, lang: Lang): Promise<FieldError[]>;
   attach(draftId: string, principal: Principal, field: string, file: UploadedFile | undefined, lang: Lang): Promise<FieldError[]>;
@@ -251,6 +253,11 @@ export function createSubmissions(ctx: AppContext, deps: ApplicationsDeps): Subm
     },
 
     problems,
+
+    async sentFrom(draftId, principal) {
+      const earlier = UUID.test(draftId) ? await store.findRequestKey(db, draftId) : undefined;
+      return earlier ? sentBy(earlier.number, principal).catch(() => undefined) : undefined;
+    },
 
     async submit(draftId, principal, lang, channel, requestId) {
       if (!UUID.test(draftId)) throw new AppError('DRAFT_NOT_FOUND');

@@ -2,7 +2,7 @@
 // administrators their own agency's. Forms post back to themselves; on a mistake the form comes
 // back with everything typed kept and an error summary (the GOV.UK pattern).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { requireRole } from '../../kernel/auth.ts';
+import { requireRole, type Role } from '../../kernel/auth.ts';
 import { AppError, type FieldError } from '../../kernel/errors.ts';
 import { page } from '../../web/index.ts';
 import { paginationView } from './pages.ts';
@@ -10,7 +10,8 @@ import { AUDIENCES, CHANNELS, KINDS, STATUSES, TIME_UNITS, type Service, type Se
 import type { Catalog } from './service.ts';
 
 const ADMINS = requireRole('platform-admin', 'agency-admin');
-const OFFICIALS = requireRole('platform-admin', 'agency-admin', 'supervisor', 'officer');
+const OFFICIAL_ROLES: Role[] = ['platform-admin', 'agency-admin', 'supervisor', 'officer'];
+const OFFICIALS = requireRole(...OFFICIAL_ROLES);
 
 type FormBody = Record<string, string | string[] | undefined>;
 
@@ -87,12 +88,38 @@ function formValues(source: Service | FormBody | undefined): Record<string, stri
   return values;
 }
 
+/** The services list's filter (search, status, agency, page) as a query string, checked, to carry through an edit and back. */
+export function listFilter(raw: unknown): string {
+  const text = typeof raw === 'string' && raw.length <= 400 ? raw : '';
+  const given = new URLSearchParams(text);
+  const kept = new URLSearchParams();
+  const q = given.get('q');
+  if (q && q.length <= 200) kept.set('q', q);
+  const status = given.get('status');
+  if (status && (STATUSES as readonly string[]).includes(status)) kept.set('status', status);
+  const agency = given.get('agency');
+  if (agency && /^[a-z0-9-]{1,80}$/.test(agency)) kept.set('agency', agency);
+  const pageNumber = given.get('page');
+  if (pageNumber && /^[1-9]\d{0,3}$/.test(pageNumber)) kept.set('page', pageNumber);
+  return kept.toString();
+}
+
+const DONE = ['created', 'updated', 'retired', 'reinstated'] as const;
+
+/** Back to the list as it was filtered, saying what was done to which service. */
+function listAfter(lang: string, back: string, done: (typeof DONE)[number], slug: string): string {
+  return `/${lang}/admin/services?${back ? `${back}&` : ''}${done}=${encodeURIComponent(slug)}`;
+}
+
 /** Domain field names ('name.mn') become form ids ('name-mn'); groups point at their first box. */
 function toFormErrors(errors: FieldError[]): FieldError[] {
   return errors.map((error) => ({ ...error, field: error.field.replace(/\./g, '-') }));
 }
 
 export async function catalogAdminPages(app: FastifyInstance, catalog: Catalog): Promise<void> {
+  /** The list's filter a page was opened from: in the query of a GET, in the form of a POST. */
+  const backOf = (request: FastifyRequest) => listFilter(request.method === 'GET' ? (request.query as Record<string, unknown>).back : ((request.body ?? {}) as FormBody).back);
+
   async function renderForm(request: FastifyRequest, reply: FastifyReply, options: { service?: Service; values: Record<string, string | string[]>; errors?: FieldError[]; status?: number }) {
     const lang = request.lang;
     const t = request.t;
@@ -103,6 +130,7 @@ export async function catalogAdminPages(app: FastifyInstance, catalog: Catalog):
     const selected = (name: string, value: string) => (Array.isArray(v[name]) ? (v[name] as string[]).includes(value) : v[name] === value);
     return reply.page('modules/catalog/views/admin/form.njk', {
       service: options.service,
+      back: backOf(request),
       v,
       action: options.service ? `/${lang}/admin/services/${options.service.id}/edit` : `/${lang}/admin/services/new`,
       agencyItems: [{ value: '', text: t('catalog.admin.chooseAgency') }, ...manageable.map((agency) => ({ value: agency.id, text: `${agency.name[lang]} (${agency.abbreviation[lang]})`, selected: selected('agencyId', agency.id) }))],
@@ -126,14 +154,26 @@ export async function catalogAdminPages(app: FastifyInstance, catalog: Catalog):
     return service;
   }
 
+  // The staff home: what this official may do, by role, each a link. The pages behind the links
+  // keep their own guards; this only spares people guessing addresses.
   page(app, 'GET', '/admin', { preHandler: OFFICIALS }, async (request, reply) => {
     const principal = request.principal!;
-    const canManageCatalog = principal.roles.includes('platform-admin') || principal.roles.includes('agency-admin');
+    const t = request.t;
+    const has = (...roles: Role[]) => roles.some((role) => principal.roles.includes(role));
+    const platform = has('platform-admin');
     const agency = principal.agencyId ? await catalog.getAgency(principal.agencyId).catch(() => undefined) : undefined;
-    const counts = canManageCatalog
-      ? await catalog.listServices({ pageSize: 1, ...(principal.roles.includes('platform-admin') ? {} : { agency: principal.agencyId ?? '' }) }, { statuses: [...STATUSES] })
+    const counts = has('platform-admin', 'agency-admin')
+      ? await catalog.listServices({ pageSize: 1, ...(platform ? {} : { agency: principal.agencyId ?? '' }) }, { statuses: [...STATUSES] })
       : undefined;
-    return reply.page('modules/catalog/views/admin/index.njk', { canManageCatalog, agency, total: counts?.paging.total ?? 0 }, { title: request.t('catalog.admin.title') });
+    const card = (path: string, title: string, lead: string) => ({ path, title: t(title), lead: t(lead, { count: counts?.paging.total ?? 0 }) });
+    const cards = [
+      ...(principal.agencyId || platform ? [card('/office', 'catalog.admin.home.queue', 'catalog.admin.home.queueLead'), card('/office/on-behalf', 'catalog.admin.home.counter', 'catalog.admin.home.counterLead')] : []),
+      ...(counts ? [card('/admin/services', 'catalog.admin.servicesTitle', 'catalog.admin.servicesLead'), card('/admin/services/new', 'catalog.admin.newTitle', 'catalog.admin.newLead'), card('/admin/forms', 'catalog.admin.home.forms', 'catalog.admin.home.formsLead'), card('/admin/staff', 'catalog.admin.home.staff', 'catalog.admin.home.staffLead')] : []),
+      ...(has(...OFFICIAL_ROLES) ? [card('/admin/payments', 'catalog.admin.home.payments', 'catalog.admin.home.paymentsLead')] : []),
+      ...(principal.agencyId === 'notaries' ? [card('/admin/powers-of-attorney', 'catalog.admin.home.powers', 'catalog.admin.home.powersLead')] : []),
+      ...(platform ? [card('/admin/exchange', 'exchange.admin.title', 'exchange.admin.cardLead')] : []),
+    ];
+    return reply.page('modules/catalog/views/admin/index.njk', { agency, cards }, { title: t('catalog.admin.title') });
   });
 
   page(app, 'GET', '/admin/services', { preHandler: ADMINS }, async (request, reply) => {
@@ -158,8 +198,14 @@ export async function catalogAdminPages(app: FastifyInstance, catalog: Catalog):
       const text = params.toString();
       return `/${lang}/admin/services${text ? `?${text}` : ''}`;
     };
+    const back = href(pageNumber).split('?')[1] ?? '';
+    // What was just done, named, with where to see it.
+    const doneKey = DONE.find((key) => typeof raw[key] === 'string');
+    const doneService = doneKey ? await catalog.findService(String(raw[doneKey]).slice(0, 120)) : undefined;
     return reply.page('modules/catalog/views/admin/services.njk', {
       q, status, results, pagination: paginationView(results.paging, href, request.t),
+      back,
+      done: doneService && doneKey && catalog.canManage(principal, doneService.agency.id) ? { key: doneKey, service: doneService } : undefined,
       statusItems: [{ value: '', text: request.t('catalog.admin.anyStatus') }, ...STATUSES.map((s) => ({ value: s, text: request.t(`catalog.status.${s}`), selected: s === status }))],
     }, { title: request.t('catalog.admin.servicesTitle') });
   });
@@ -175,7 +221,7 @@ export async function catalogAdminPages(app: FastifyInstance, catalog: Catalog):
     const { input, errors } = await catalog.validateInput(readServiceForm(body), request.t, request.principal);
     if (!input) return renderForm(request, reply, { values: formValues(body), errors, status: 400 });
     const service = await catalog.createService(request.principal!, input, request.id);
-    return reply.redirect(`/${request.lang}/admin/services?created=${service.slug}`, 303);
+    return reply.redirect(listAfter(request.lang, backOf(request), 'created', service.slug), 303);
   });
 
   page(app, 'GET', '/admin/services/:id/edit', { preHandler: ADMINS }, async (request, reply) => {
@@ -198,12 +244,12 @@ export async function catalogAdminPages(app: FastifyInstance, catalog: Catalog):
       }
       throw error;
     }
-    return reply.redirect(`/${request.lang}/admin/services?updated=${input.slug}`, 303);
+    return reply.redirect(listAfter(request.lang, backOf(request), 'updated', input.slug), 303);
   });
 
   page(app, 'GET', '/admin/services/:id/retire', { preHandler: ADMINS }, async (request, reply) => {
     const service = await manageable(request);
-    return reply.page('modules/catalog/views/admin/retire.njk', { service, reason: '' }, { title: request.t('catalog.admin.retireTitle', { name: service.name[request.lang] }) });
+    return reply.page('modules/catalog/views/admin/retire.njk', { service, reason: '', back: backOf(request) }, { title: request.t('catalog.admin.retireTitle', { name: service.name[request.lang] }) });
   });
 
   page(app, 'POST', '/admin/services/:id/retire', { preHandler: ADMINS }, async (request, reply) => {
@@ -211,24 +257,24 @@ export async function catalogAdminPages(app: FastifyInstance, catalog: Catalog):
     const body = (request.body ?? {}) as FormBody;
     const reason = one(body, 'reason').trim();
     if (reason.length < 3 || reason.length > 500) {
-      return reply.page('modules/catalog/views/admin/retire.njk', { service, reason }, {
+      return reply.page('modules/catalog/views/admin/retire.njk', { service, reason, back: backOf(request) }, {
         status: 400,
         title: request.t('catalog.admin.retireTitle', { name: service.name[request.lang] }),
         errors: [{ field: 'reason', message: request.t('catalog.form.errors.reason') }],
       });
     }
     await catalog.retireService(request.principal!, service.id, integer(one(body, 'version')), reason, request.id);
-    return reply.redirect(`/${request.lang}/admin/services?retired=${service.slug}`, 303);
+    return reply.redirect(listAfter(request.lang, backOf(request), 'retired', service.slug), 303);
   });
 
   page(app, 'POST', '/admin/services/:id/reinstate', { preHandler: ADMINS }, async (request, reply) => {
     const service = await manageable(request);
     await catalog.reinstateService(request.principal!, service.id, integer(one((request.body ?? {}) as FormBody, 'version')), request.id);
-    return reply.redirect(`/${request.lang}/admin/services?reinstated=${service.slug}`, 303);
+    return reply.redirect(listAfter(request.lang, backOf(request), 'reinstated', service.slug), 303);
   });
 
   page(app, 'GET', '/admin/services/:id/history', { preHandler: ADMINS }, async (request, reply) => {
     const service = await manageable(request);
-    return reply.page('modules/catalog/views/admin/history.njk', { service, revisions: await catalog.history(service.id) }, { title: request.t('catalog.admin.historyTitle', { name: service.name[request.lang] }) });
+    return reply.page('modules/catalog/views/admin/history.njk', { service, revisions: await catalog.history(service.id), back: backOf(request) }, { title: request.t('catalog.admin.historyTitle', { name: service.name[request.lang] }) });
   });
 }

@@ -28,6 +28,12 @@ export async function registerHealth(app: FastifyInstance, ctx: AppContext, reco
 }
 
 export { DCC_HELP, runDccCommand } from './cli.ts';
+
+/** Where the catalogue's health services start on the portal: getting one's own certificate, and checking anyone's. */
+export const HEALTH_STARTS: Readonly<Record<string, string>> = {
+  'covid-19-vaccination-certificate': '/my/health-certificates',
+  'verify-covid-19-certificate': '/dcc/verify',
+};
 export { payloadRows } from './rows.ts';
 export type { IssuedCertificate } from './service.ts';
 export { COVID_19, DCC_COUNTRY, type Health, type HealthRecords, type PersonNames, type RecoveryRecord, type TestRecord, type VaccinationRecord } from './service.ts';

@@ -4,13 +4,15 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { guard, hasRole, requireRole, type Principal, type Role } from '../../kernel/auth.ts';
+import { SESSION_COOKIE, encodeSession, guard, hasRole, requireRole, type Principal, type Role } from '../../kernel/auth.ts';
 import type { AppContext } from '../../kernel/context.ts';
 import { AppError, type FieldError } from '../../kernel/errors.ts';
 import type { Lang } from '../../kernel/i18n.ts';
 import { isUuid } from '../../kernel/ids.ts';
 import { seal } from '../../kernel/secrets.ts';
+import { safeReturnTo } from '../../kernel/return-to.ts';
 import { page } from '../../web/index.ts';
+import { principalForAgency } from './portal.ts';
 import { rotateSigningKey, SCOPE_CLAIMS, type OidcProvider } from './provider.ts';
 import { ageOn, displayName, normaliseRegisterNumber, REGISTER_NUMBER, type Identity } from './service.ts';
 import * as store from './store.ts';
@@ -93,6 +95,16 @@ export function registerIdentityAdmin(app: FastifyInstance, ctx: AppContext, dep
     if (typeof asked === 'string' && asked !== '' && asked !== principal.agencyId) throw new AppError('FORBIDDEN_OTHER_AGENCY');
     return principal.agencyId;
   };
+  // An official with roles in two agencies works for one at a time: the session names which.
+  page(app, 'POST', '/admin/agency', { preHandler: requireRole('officer', 'supervisor', 'agency-admin', 'platform-admin') }, async (request, reply) => {
+    const body = (request.body ?? {}) as { agency?: unknown; returnTo?: unknown };
+    const chosen = typeof body.agency === 'string' ? await principalForAgency(ctx, request.principal!, body.agency.slice(0, 80)) : undefined;
+    if (!chosen) throw new AppError('FORBIDDEN_OTHER_AGENCY');
+    reply.setCookie(SESSION_COOKIE, encodeSession(ctx.config.sessionSecret, chosen), { path: '/', httpOnly: true, sameSite: 'lax', secure: ctx.config.baseUrl.startsWith('https:') });
+    await ctx.audit.record(ctx.db, chosen, { action: 'staff.agency', subjectType: 'agency', subjectId: chosen.agencyId ?? 'platform' }, request.id);
+    return reply.redirect(safeReturnTo(body.returnTo, ctx.config.baseUrl) ?? `/${request.lang}/office`, 303);
+  });
+
   const staffAdmin = { preHandler: requireRole('agency-admin', 'platform-admin') };
 
   const staffPage = async (request: FastifyRequest, reply: Parameters<Parameters<typeof page>[4]>[1], agencyId: string, errors: FieldError[] = [], values: Record<string, unknown> = {}) => {

@@ -74,6 +74,7 @@ const ROUTES: RouteCase[] = [
   ...['', '/methods', '/acting', '/consent', '/cancel', '/sms', '/sms/resend'].map((step): RouteCase => ({ name: `POST /en/login/:uid${step}`, method: 'POST', url: () => `/en/login/abc${step}`, body: () => form({}), expect: all(400) })),
   { name: 'POST /en/sign-out', method: 'POST', url: () => '/en/sign-out', body: () => form({}), expect: PUBLIC },
   { name: 'GET /en/my', method: 'GET', url: () => '/en/my', expect: CITIZENS },
+  { name: 'GET /en/my/account', method: 'GET', url: () => '/en/my/account', expect: CITIZENS },
   { name: 'GET /en/my/sign-ins', method: 'GET', url: () => '/en/my/sign-ins', expect: CITIZENS },
   { name: 'POST /en/my/details/consent', method: 'POST', url: () => '/en/my/details/consent', body: () => form({}), expect: CITIZENS },
   {
@@ -142,6 +143,8 @@ const ROUTES: RouteCase[] = [
     body: (f) => ({ payload: { clientId: `matrix-rp-${(f.counter += 1)}`, name: { mn: 'Матриц', en: 'Matrix' }, redirectUris: ['https://rp.example/callback'], scopes: ['openid', 'profile'] } }),
   },
   { name: 'POST /api/v1/identity/keys/rotate', method: 'POST', url: () => '/api/v1/identity/keys/rotate', body: () => ({ payload: {} }), expect: PLATFORM_ONLY },
+  // Only someone holding roles in the agency asked for may switch to it; none of the matrix's roles holds two.
+  { name: 'POST /en/admin/agency', method: 'POST', url: () => '/en/admin/agency', body: () => form({ agency: 'gasr' }), expect: { ...all(403), anonymous: 401 } },
   { name: 'GET /en/admin/staff', method: 'GET', url: () => '/en/admin/staff', expect: STAFF_ADMINS },
   { name: 'POST /en/admin/staff', method: 'POST', url: () => '/en/admin/staff', body: (f) => form({ registerNumber: f.person, roles: 'officer' }), expect: STAFF_ADMINS },
   { name: 'GET /en/admin/powers-of-attorney', method: 'GET', url: () => '/en/admin/powers-of-attorney', expect: NOTARIES },

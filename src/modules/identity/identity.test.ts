@@ -69,6 +69,23 @@ describe('national login', () => {
     return { uid, ...next };
   }
 
+  it('names every agency an official holds roles in, so the back office can switch between them', async () => {
+    await store.changeStaff(app.ctx.db, { registerNumber: CITIZEN, agencyId: 'gasr', name: 'test', roles: ['officer'], changedBy: 'test' });
+    await store.changeStaff(app.ctx.db, { registerNumber: CITIZEN, agencyId: 'mrt', name: 'test', roles: ['supervisor'], changedBy: 'test' });
+    try {
+      const browser = new TestBrowser(app);
+      const { uid } = await signInWithCode(browser, '/en/sign-in/national?returnTo=/en/my/account');
+      const done = await browser.go('POST', `/en/login/${uid}/acting`, { actingFor: 'self' });
+      assert.equal(new URL(done.url).pathname, '/en/my/account');
+      const principal = decodeSession(app.config.sessionSecret, browser.cookies.get('urtuu_session'))!;
+      assert.equal(principal.agencyId, 'gasr');
+      assert.deepEqual(principal.roles, ['citizen', 'officer']);
+      assert.deepEqual(principal.staffAgencies, ['gasr', 'mrt']);
+    } finally {
+      for (const agencyId of ['gasr', 'mrt']) await store.changeStaff(app.ctx.db, { registerNumber: CITIZEN, agencyId, name: 'test', roles: [], changedBy: 'test' });
+    }
+  });
+
   it('publishes discovery with code flow, PKCE S256 and the data scopes', async () => {
     const response = await fetch(`${base}/oidc/.well-known/openid-configuration`);
     assert.equal(response.status, 200);

@@ -2,7 +2,7 @@
 // their open sessions (each can be ended) and the services they let read their data (each can be
 // revoked, which also withdraws the exchange consent behind it). Also sign-out.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { SESSION_COOKIE, requireRole } from '../../kernel/auth.ts';
+import { SESSION_COOKIE, isStaff, requireRole } from '../../kernel/auth.ts';
 import type { AppContext } from '../../kernel/context.ts';
 import { formatAddress } from '../../kernel/address.ts';
 import { AppError } from '../../kernel/errors.ts';
@@ -32,6 +32,32 @@ export function registerMyPages(app: FastifyInstance, ctx: AppContext, deps: { i
     if (!number) throw new AppError('FORBIDDEN');
     return number;
   };
+
+  // The hub of a person's own pages. It reads nothing from a register, so opening it adds no line
+  // to "who looked at my data"; "my details" does that, when she asks for it.
+  page(app, 'GET', '/my/account', citizen, async (request, reply) => {
+    const t = request.t;
+    const link = (path: string, text: string, lead: string) => ({ path, text: t(text), lead: t(lead) });
+    const groups = [
+      { heading: t('identity.account.affairs'), links: [
+        link('/my/requests', 'applications.my.title', 'identity.account.requestsLead'),
+        link('/my/documents', 'documents.my.title', 'identity.account.documentsLead'),
+        link('/my/payments', 'payments.my.title', 'identity.account.paymentsLead'),
+        link('/my/messages', 'messaging.inbox.title', 'identity.account.messagesLead'),
+        link('/my/health-certificates', 'health.my.title', 'identity.account.healthLead'),
+        link('/apply', 'applications.apply.listTitle', 'identity.account.applyLead'),
+        link('/references', 'applications.references.title', 'identity.account.referencesLead'),
+      ] },
+      { heading: t('identity.account.self'), links: [
+        link('/my', 'identity.my.title', 'identity.account.detailsLead'),
+        link('/my/data-access', 'exchange.access.title', 'identity.account.dataAccessLead'),
+        link('/my/sign-ins', 'identity.sessions.title', 'identity.account.signInsLead'),
+        link('/my/devices', 'identity.qr.devices.title', 'identity.account.devicesLead'),
+      ] },
+      ...(isStaff(request.principal) ? [{ heading: t('identity.account.work'), links: [link('/admin', 'layout.admin', 'identity.account.staffLead')] }] : []),
+    ];
+    return reply.page('modules/identity/views/my-account.njk', { groups }, { title: t('identity.account.title') });
+  });
 
   page(app, 'GET', '/my', citizen, async (request, reply) => {
     const registerNumber = actorNumber(request);

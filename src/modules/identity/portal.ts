@@ -15,6 +15,8 @@ import { PLATFORM_AGENCY } from './demo.ts';
 import { OIDC_PREFIX } from './provider.ts';
 import * as store from './store.ts';
 
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 export const PORTAL_CLIENT_ID = 'urtuu-portal';
 const FLOW_COOKIE = 'urtuu_rp';
 const SESSION_HOURS = 8;
@@ -126,6 +128,15 @@ export function registerPortalLogin(app: FastifyInstance, ctx: AppContext): Port
 
   // The sign-in page: the national login, and in development the persona picker beside it.
   page(app, 'GET', '/sign-in/national', {}, async (request, reply) => {
+    // The sign-in's own cookie is set on the host the browser used, and the national login returns
+    // to BASE_URL's host: opened at 127.0.0.1 when BASE_URL says localhost (or the other way), the
+    // callback would find no cookie and say the sign-in expired. So the flow starts on BASE_URL's
+    // host. Only between loopback names: behind a proxy the Host seen here may differ from the
+    // public address by design, and sending it there would loop.
+    const canonical = new URL(config.baseUrl);
+    if (request.hostname !== canonical.hostname && LOOPBACK.has(request.hostname) && LOOPBACK.has(canonical.hostname)) {
+      return reply.redirect(`${config.baseUrl}${request.url}`, 302);
+    }
     const query = request.query as Record<string, unknown>;
     const oidc = await discover();
     const verifier = client.randomPKCECodeVerifier();
@@ -195,6 +206,7 @@ async function principalFrom(ctx: AppContext, claims: client.IDToken, request: F
   const actorNumber = act?.register_number ?? subjectNumber;
   const roles: Role[] = ['citizen'];
   let agencyId: string | null = null;
+  let staffAgencies: string[] | undefined;
   // Staff roles apply only when people act as themselves.
   if (!act) {
     const staff = await store.rolesOf(ctx.db, subjectNumber);
@@ -203,6 +215,7 @@ async function principalFrom(ctx: AppContext, claims: client.IDToken, request: F
       agencyId = first.agency_id === PLATFORM_AGENCY ? null : first.agency_id;
       for (const role of first.roles) if (!roles.includes(role as Role)) roles.push(role as Role);
     }
+    if (staff.length > 1) staffAgencies = staff.map((row) => row.agency_id);
   }
   const actingFor = act ? { kind: claims.urtuu_login_type === 'organisation' ? ('organisation' as const) : ('person' as const), registerNumber: subjectNumber, name, basis: String(act.urtuu_basis ?? '') } : undefined;
   const amr = Array.isArray(claims.amr) ? claims.amr.map(String) : [];
@@ -222,7 +235,18 @@ async function principalFrom(ctx: AppContext, claims: client.IDToken, request: F
     registerNumber: subjectNumber,
     sessionId,
     ...(actingFor ? { actingFor, actorRegisterNumber: actorNumber } : {}),
+    ...(staffAgencies ? { staffAgencies } : {}),
   };
+}
+
+/** The same official working for another of their agencies: that agency's roles, from the staff list as it is now. */
+export async function principalForAgency(ctx: AppContext, principal: Principal, agency: string): Promise<Principal | undefined> {
+  if (!principal.registerNumber || principal.actingFor || !principal.staffAgencies?.includes(agency)) return undefined;
+  const staff = await store.rolesOf(ctx.db, principal.registerNumber);
+  const chosen = staff.find((row) => row.agency_id === agency);
+  if (!chosen) return undefined;
+  const roles: Role[] = ['citizen', ...chosen.roles.filter((role): role is Role => role !== 'citizen')];
+  return { ...principal, roles, agencyId: chosen.agency_id === PLATFORM_AGENCY ? null : chosen.agency_id, staffAgencies: staff.map((row) => row.agency_id), kind: 'official' };
 }
 
 export type { FastifyReply };

@@ -1329,6 +1329,23 @@ export const seedServices: SeedService[] = [
     demand: 20,
   },
   {
+    // Anyone (a border guard, an employer, a traveller) checks a certificate on the portal without signing in.
+    slug: 'verify-covid-19-certificate',
+    nameMn: 'КОВИД-19-ийн гэрчилгээ шалгах', nameEn: 'Check a COVID-19 certificate',
+    summaryMn: 'КОВИД-19-ийн ЕХ-ны дижитал гэрчилгээ жинхэнэ эсэхийг QR кодоор нь шалгана.',
+    summaryEn: 'Check from its QR code that an EU Digital COVID Certificate is genuine.',
+    descriptionMn: 'Монгол болон бусад улсын олгосон КОВИД-19-ийн ЕХ-ны дижитал гэрчилгээний QR кодыг уншуулж эсвэл зургийг нь оруулж, гарын үсэг нь хүчинтэй эсэх, хэнд юуны тухай олгосныг харна. Нэвтрэх шаардлагагүй.',
+    descriptionEn: 'Scan the QR code of an EU Digital COVID Certificate issued in Mongolia or elsewhere, or upload a picture of it, to see whether its signature is valid and whom and what it is about. No sign-in needed.',
+    agencyId: 'moh', sectorId: 'health', lifeEvents: ['travelling-abroad'],
+    audiences: ['citizen', 'business', 'foreigner'], kind: 'reference', feeMnt: 0, processingTime: t(0, 'instant'),
+    channels: ['portal'],
+    ...req(['QR код эсвэл түүний зураг', 'The QR code or a picture of it']),
+    ...law('immunization'), status: 'active', xypCode: null,
+    keywordsMn: ['гэрчилгээ шалгах', 'ковид гэрчилгээ шалгах', 'вакцины гэрчилгээ шалгах', 'QR код шалгах'],
+    keywordsEn: ['verify covid certificate', 'verify health certificate', 'check vaccination certificate', 'DCC verifier'],
+    demand: 5,
+  },
+  {
     slug: 'covid-19-international-certificate',
     nameMn: 'КОВИД-19 олон улсын сертификат', nameEn: 'International COVID-19 certificate',
     summaryMn: 'Гадаад зорчихдоо ашиглах QR кодтой КОВИД-19 олон улсын сертификат.',
