@@ -9,7 +9,6 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { createAudit } from './kernel/audit.ts';
-import { hoistGuards, type Role } from './kernel/auth.ts';
 import type { Config } from './kernel/config.ts';
 import type { AppContext, ModuleManifest } from './kernel/context.ts';
 import { openDb, type Db } from './kernel/db.ts';
@@ -20,6 +19,7 @@ import { LruCache } from './kernel/lru.ts';
 import { isForeignRegisterNumber } from './kernel/person-number.ts';
 import { createMetrics } from './kernel/metrics.ts';
 import { migrate, type MigrationSource } from './kernel/migrations.ts';
+import { collectRoutes, type RegisteredRoute } from './kernel/route-map.ts';
 import { actorSnapshot, applicationsManifest, referenceFor, registerApplications, type ApplicationsModule } from './modules/applications/index.ts';
 import { catalogManifest, registerCatalog, type Catalog, type OnlineStart } from './modules/catalog/index.ts';
 import { documentsManifest, registerDocuments, type Documents } from './modules/documents/index.ts';
@@ -51,8 +51,8 @@ export function buildI18n(): I18n {
 
 export interface App {
   server: FastifyInstance;
-  /** Every route registered, for the authorization matrix tests. */
-  routes: { method: string; url: string; schema?: { body?: unknown; querystring?: unknown; params?: unknown }; guard?: { roles?: readonly Role[] } }[];
+  /** Every route registered, for the authorization matrix tests and the route map. */
+  routes: RegisteredRoute[];
   ctx: AppContext;
   catalog: Catalog;
   messaging: Messaging;
@@ -106,12 +106,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     },
   });
   const ctx: AppContext = { config, db, i18n, audit: createAudit(db), metrics: createMetrics(), log: server.log, pageCache: new LruCache(2000, config.cacheTtlMs) };
-  const routes: App['routes'] = [];
-  server.addHook('onRoute', (route) => {
-    const guards = hoistGuards(route);
-    const guard = guards.length > 0 ? { ...(guards.every((one) => one.roles) ? { roles: guards.flatMap((one) => one.roles ?? []) } : {}) } : undefined;
-    for (const method of [route.method].flat()) routes.push({ method, url: route.url, ...(route.schema ? { schema: route.schema as NonNullable<App['routes'][number]['schema']> } : {}), ...(guard ? { guard } : {}) });
-  });
+  const routes = collectRoutes(server);
 
   await server.register(fastifyCookie);
   await server.register(fastifyFormbody, { bodyLimit: 256 * 1024 });

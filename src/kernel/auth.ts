@@ -128,14 +128,17 @@ export function requireCitizen(principal: Principal | null | undefined): Princip
 const GUARD = Symbol('urtuu.guard');
 
 /** A check of who is calling, declared on a route as its preHandler; see `hoistGuards`. */
-export type Guard = ((request: FastifyRequest, reply: FastifyReply) => Promise<void>) & { [GUARD]: true; roles?: readonly Role[] };
+export type Guard = ((request: FastifyRequest, reply: FastifyReply) => Promise<void>) & { [GUARD]: true; roles?: readonly Role[]; who: string };
 
-/** Marks a check of the caller as a guard, so that it runs before the request's body is read or validated. */
-export function guard(check: (request: FastifyRequest) => Promise<void> | void, roles?: readonly Role[]): Guard {
+/**
+ * Marks a check of the caller as a guard, so that it runs before the request's body is read or
+ * validated. `who` says in a few words whom it admits, for the route map (docs/routes.md).
+ */
+export function guard(check: (request: FastifyRequest) => Promise<void> | void, who: string, roles?: readonly Role[]): Guard {
   const hook = async function guardHook(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
     await check(request);
   };
-  return Object.assign(hook, { [GUARD]: true as const, ...(roles ? { roles } : {}) });
+  return Object.assign(hook, { [GUARD]: true as const, who, ...(roles ? { roles } : {}) });
 }
 
 export function isGuard(value: unknown): value is Guard {
@@ -150,21 +153,21 @@ export function requireRole(...roles: Role[]): Guard {
   return guard((request) => {
     if (!request.principal) throw new AppError('UNAUTHENTICATED');
     if (!hasRole(request.principal, roles)) throw new AppError('FORBIDDEN');
-  }, roles);
+  }, roles.join(', '), roles);
 }
 
 /** A guard admitting anyone signed in; what they may do is decided further in (by agency, by record). */
 export function requireSignedIn(): Guard {
   return guard((request) => {
     if (!request.principal) throw new AppError('UNAUTHENTICATED');
-  });
+  }, 'anyone signed in');
 }
 
 /** A guard admitting a person handling their own affairs or someone else's, as `requireCitizen`. */
 export function requireCitizenSession(): Guard {
   return guard((request) => {
     requireCitizen(request.principal);
-  });
+  }, 'a person, for themselves or as attorney');
 }
 
 type HookList = RouteOptions['onRequest'];

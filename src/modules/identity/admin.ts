@@ -147,7 +147,7 @@ export function registerIdentityAdmin(app: FastifyInstance, ctx: AppContext, dep
     if (!principal) throw new AppError('UNAUTHENTICATED');
     if (hasRole(principal, ['platform-admin'])) return;
     if (principal.agencyId !== NOTARIES_AGENCY || !hasRole(principal, ['officer', 'supervisor', 'agency-admin'])) throw new AppError('FORBIDDEN');
-  });
+  }, 'officials of the notaries, platform-admin');
 
   const powersPage = async (request: FastifyRequest, reply: Parameters<Parameters<typeof page>[4]>[1], errors: FieldError[] = [], values: Record<string, unknown> = {}) =>
     reply.page('modules/identity/views/admin-powers.njk', { powers: await store.recentPowers(ctx.db), values, today: new Date().toISOString().slice(0, 10) }, { status: errors.length ? 400 : 200, title: request.t('identity.powers.title'), errors });

@@ -17,7 +17,7 @@ export function outboxGuard(ctx: AppContext) {
   return guard((request) => {
     if (ctx.config.devLogin || hasRole(request.principal, ['platform-admin'])) return;
     throw new AppError(request.principal ? 'FORBIDDEN' : 'UNAUTHENTICATED');
-  });
+  }, 'platform-admin (anyone in development)');
 }
 
 /** The register number whose inbox this session reads: a citizen's own, or whom they act for. */
