@@ -39,8 +39,7 @@ export function collectRoutes(server: FastifyInstance): RegisteredRoute[] {
 }
 
 // Frames that only relay a registration to Fastify: the map names the caller behind them.
-const RELAYS = new Set(['kernel/route-map.ts']);
-const RELAY_FUNCTIONS = new Set(['page']);
+const RELAYS = new Set(['kernel/route-map.ts', 'web/page.ts']);
 
 /** The file under src/ that is registering a route now (call from an onRoute hook). */
 export function registeringFile(): string | undefined {
@@ -64,7 +63,6 @@ export function registeringFile(): string | undefined {
     if (!file.startsWith(SRC + path.sep) || file.includes(`${path.sep}node_modules${path.sep}`)) continue;
     const relative = path.relative(SRC, file).split(path.sep).join('/');
     if (RELAYS.has(relative)) continue;
-    if (relative === 'web/index.ts' && RELAY_FUNCTIONS.has(site.getFunctionName() ?? '')) continue;
     return `src/${relative}`;
   }
   // A plugin's own routes (the API documents, static assets) are registered by the plugin after

@@ -6,7 +6,7 @@ import { SESSION_COOKIE, encodeSession, type Principal } from '../kernel/auth.ts
 import type { AppContext } from '../kernel/context.ts';
 import { AppError } from '../kernel/errors.ts';
 import { safeReturnTo } from '../kernel/return-to.ts';
-import { page } from './index.ts';
+import { page } from './page.ts';
 
 /** The method recorded for a development sign-in's session. */
 export const DEV_SESSION_METHOD = 'development';

@@ -3,46 +3,18 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext, PageOptions } from '../kernel/context.ts';
 import { AppError } from '../kernel/errors.ts';
 import { isApiPath, resolveLang } from '../kernel/http.ts';
-import { LANGS, type Lang } from '../kernel/i18n.ts';
+import type { Lang } from '../kernel/i18n.ts';
 import { problemDetails, toAppError } from '../kernel/problems.ts';
 import { staticDir, type AssetManifest } from './assets.ts';
 import { registerDevSignIn } from './dev-sign-in.ts';
-import { createRenderer, sendCachedPage, sendPage, type PageContextSource } from './render.ts';
+import { page } from './page.ts';
+import { createRenderer, sendPage, type PageContextSource } from './render.ts';
 
-type PageHandler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown> | unknown;
-
-/** Registers a page at /mn{path} and /en{path}; the handler reads the language from request.lang. */
-export function page(
-  app: FastifyInstance,
-  method: 'GET' | 'POST',
-  pagePath: string,
-  options: RouteShorthandOptions & { cache?: boolean },
-  handler: PageHandler,
-): void {
-  const { cache, ...routeOptions } = options;
-  for (const lang of LANGS) {
-    app.route({
-      method,
-      url: pagePath === '/' ? `/${lang}` : `/${lang}${pagePath}`,
-      ...routeOptions,
-      schema: { hide: true, ...(routeOptions.schema ?? {}) },
-      config: { ...(routeOptions.config ?? {}), lang, pagePath, pageCache: cache === true && method === 'GET' },
-      handler: cache
-        ? async (request, reply) => (sendCachedPage(request.server.pageSource, request, reply) ? reply : handler(request, reply))
-        : handler,
-    });
-  }
-}
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    pageSource: PageContextSource;
-  }
-}
+export { page };
 
 /** Sends a problem or an error page for a catalogue error, as the request prefers. */
 function sendError(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, appError: AppError): FastifyReply {

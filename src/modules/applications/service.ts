@@ -13,8 +13,8 @@ import { actorSnapshot, type StaffLookup } from './history.ts';
 import { referenceFor, REFERENCES, type ReferenceDefinition } from './references.ts';
 import { firstDetail, type ServiceRequest } from './schema.ts';
 import * as store from './store.ts';
+import { isUuid } from '../../kernel/ids.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const COMPANY_NUMBER = /^[0-9]{7}$/;
 
 export interface ExchangeRead {
@@ -127,7 +127,7 @@ export function createApplications(ctx: AppContext, deps: ApplicationsDeps): App
         throw new AppError('REFERENCE_WRONG_AUDIENCE', { who: definition.audience === 'organisation' ? 'байгууллага / an organisation' : 'иргэн / a person' });
       }
       // A form sent twice carries the same submission id: the second gets the first's answer.
-      const id = options.submissionId && UUID.test(options.submissionId) ? options.submissionId : randomUUID();
+      const id = options.submissionId && isUuid(options.submissionId) ? options.submissionId : randomUUID();
       const earlier = await store.findRequestKey(db, id);
       if (earlier) return repeatOf(earlier, subject);
 

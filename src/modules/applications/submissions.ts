@@ -18,8 +18,8 @@ import { latestAnswers, type FactValue, type RequestStatus, type ServiceRequest,
 import type { ApplicationsDeps } from './service.ts';
 import * as store from './store.ts';
 import { assertAllowed, dueDate } from './workflow.ts';
+import { isUuid } from '../../kernel/ids.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export interface UploadedFile {
   filename: string;
@@ -110,7 +110,7 @@ export function createSubmissions(ctx: AppContext, deps: ApplicationsDeps): Subm
   }
 
   async function draft(id: string, principal: Principal): Promise<Draft> {
-    const row = UUID.test(id) ? await store.findDraft(db, id) : undefined;
+    const row = isUuid(id) ? await store.findDraft(db, id) : undefined;
     if (!row) throw new AppError('DRAFT_NOT_FOUND');
     own(row, principal);
     const [definition, service, files] = await Promise.all([store.formVersion(db, row.slug, row.form_version), deps.service(row.slug), store.attachmentsOf(db, row.id)]);
@@ -255,12 +255,12 @@ export function createSubmissions(ctx: AppContext, deps: ApplicationsDeps): Subm
     problems,
 
     async sentFrom(draftId, principal) {
-      const earlier = UUID.test(draftId) ? await store.findRequestKey(db, draftId) : undefined;
+      const earlier = isUuid(draftId) ? await store.findRequestKey(db, draftId) : undefined;
       return earlier ? sentBy(earlier.number, principal).catch(() => undefined) : undefined;
     },
 
     async submit(draftId, principal, lang, channel, requestId) {
-      if (!UUID.test(draftId)) throw new AppError('DRAFT_NOT_FOUND');
+      if (!isUuid(draftId)) throw new AppError('DRAFT_NOT_FOUND');
       // Sent before: the request has the draft's id.
       const earlier = await store.findRequestKey(db, draftId);
       if (earlier) return sentBy(earlier.number, principal);
@@ -330,7 +330,7 @@ export function createSubmissions(ctx: AppContext, deps: ApplicationsDeps): Subm
     },
 
     attachments: (ownerId) => store.attachmentsOf(db, ownerId),
-    attachment: (id) => (UUID.test(id) ? store.attachmentData(db, id) : Promise.resolve(undefined)),
+    attachment: (id) => (isUuid(id) ? store.attachmentData(db, id) : Promise.resolve(undefined)),
     transition,
   };
 }

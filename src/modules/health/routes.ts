@@ -4,12 +4,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { hasRole, requireRole } from '../../kernel/auth.ts';
 import { AppError } from '../../kernel/errors.ts';
+import { CITIZEN_REGISTER_NUMBER_PATTERN } from '../../kernel/person-number.ts';
 import type { Translate } from '../../kernel/i18n.ts';
 import { readQrImage, type VerificationResult } from './dcc/index.ts';
 import { HealthInputError, type Health } from './service.ts';
 
-/** Register numbers: two Cyrillic letters and eight digits. */
-export const REGISTER_NUMBER_PATTERN = '^[А-ЯЁӨҮ]{2}[0-9]{8}$';
 /** Largest accepted QR image upload: a phone's full-size JPEG photo fits. */
 export const IMAGE_LIMIT = 10 * 1024 * 1024;
 
@@ -155,7 +154,7 @@ export async function healthRoutes(app: FastifyInstance, health: Health): Promis
       tags: ['health certificates'],
       summary: "Issue a vaccination, test or recovery certificate from the person's health record",
       description: 'A citizen for themself (registerNumber may be left out); health officials and platform administrators for anyone. type: v (latest COVID-19 vaccination, the default), t (latest test) or r (latest recovery). The answer holds the HC1 text and its QR code as SVG and PNG (base64).',
-      body: { type: 'object', properties: { registerNumber: { type: 'string', pattern: REGISTER_NUMBER_PATTERN }, type: { type: 'string', enum: ['v', 't', 'r'], default: 'v' } } },
+      body: { type: 'object', properties: { registerNumber: { type: 'string', pattern: CITIZEN_REGISTER_NUMBER_PATTERN }, type: { type: 'string', enum: ['v', 't', 'r'], default: 'v' } } },
     },
     preHandler: requireRole('citizen', 'officer', 'supervisor', 'agency-admin', 'platform-admin'),
   }, async (request, reply) => {
