@@ -119,6 +119,8 @@ export async function publishRegistryServices(exchange: Exchange, agencies: Agen
 }
 
 export type { Registries } from './service.ts';
+export { registryReaders, type RegistryReaders } from './readers.ts';
+export type { CitizenEntry, ForeignResidentEntry, HealthEntry, LegalEntityEntry } from './schema.ts';
 export { administrativeUnits, generatePopulation, generateForeignResidents, foreignResidentCount, DEMO_CITIZEN, DEMO_FOREIGNER } from './generator.ts';
 export { importRegistryDocument, importRegistryFile } from './import.ts';
 export { deferIndexes, loadRecords } from './load.ts';

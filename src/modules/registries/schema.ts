@@ -54,3 +54,84 @@ export const RegistryInput = Type.Object({
   indexedFields: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,62}$' }), { maxItems: 10 })),
 });
 export type RegistryInput = Static<typeof RegistryInput>;
+
+// What other modules read from the base registries, as typed entries. Each holds only the fields
+// someone reads, and as loosely as the registry's JSON Schema allows: a record that passed the
+// registry's own schema always passes these.
+
+/** A citizen's entry in the population register. */
+export const CitizenEntry = Type.Object({
+  registerNumber: Type.String(),
+  familyName: Type.Optional(Type.String()),
+  surname: Type.Optional(Type.String()),
+  givenName: Type.Optional(Type.String()),
+  latin: Type.Optional(Type.Object({ familyName: Type.Optional(Type.String()), surname: Type.Optional(Type.String()), givenName: Type.Optional(Type.String()) })),
+  sex: Type.Optional(Type.String()),
+  birthDate: Type.Optional(Type.String()),
+  citizenship: Type.Optional(Type.String()),
+  mobile: Type.Optional(Type.String()),
+  children: Type.Optional(Type.Array(Type.String())),
+  death: Type.Optional(Type.Unknown()),
+});
+export type CitizenEntry = Static<typeof CitizenEntry>;
+
+/** A foreign resident's entry in the immigration agency's register. */
+export const ForeignResidentEntry = Type.Object({
+  registerNumber: Type.String(),
+  surname: Type.Optional(Type.String()),
+  givenName: Type.Optional(Type.String()),
+  sex: Type.Optional(Type.String()),
+  birthDate: Type.Optional(Type.String()),
+  nationality: Type.Optional(Type.String()),
+  mobile: Type.Optional(Type.String()),
+  permit: Type.Optional(Type.Object({ validUntil: Type.Optional(Type.String()) })),
+});
+export type ForeignResidentEntry = Static<typeof ForeignResidentEntry>;
+
+/** A company's entry in the legal entity register. */
+export const LegalEntityEntry = Type.Object({
+  registerNumber: Type.String(),
+  name: Type.String(),
+  status: Type.Optional(Type.String()),
+  directors: Type.Optional(Type.Array(Type.Object({ registerNumber: Type.String() }))),
+});
+export type LegalEntityEntry = Static<typeof LegalEntityEntry>;
+
+const HealthVaccination = Type.Object({
+  disease: Type.String(),
+  vaccine: Type.String(),
+  prophylaxis: Type.Optional(Type.String()),
+  manufacturer: Type.Optional(Type.String()),
+  dose: Type.Number(),
+  totalDoses: Type.Number(),
+  date: Type.String(),
+  country: Type.String(),
+  place: Type.Optional(Type.String()),
+  lot: Type.Optional(Type.String()),
+});
+const HealthTest = Type.Object({
+  disease: Type.String(),
+  testType: Type.String(),
+  testName: Type.Optional(Type.String()),
+  device: Type.Optional(Type.String()),
+  sampledAt: Type.String(),
+  result: Type.String(),
+  centre: Type.Optional(Type.String()),
+  country: Type.String(),
+});
+const HealthRecovery = Type.Object({
+  disease: Type.String(),
+  firstPositive: Type.String(),
+  validFrom: Type.Optional(Type.String()),
+  validUntil: Type.Optional(Type.String()),
+  country: Type.String(),
+});
+
+/** A person's entry in the health register: vaccinations, COVID-19 tests and recoveries. */
+export const HealthEntry = Type.Object({
+  registerNumber: Type.String(),
+  vaccinations: Type.Optional(Type.Array(HealthVaccination)),
+  tests: Type.Optional(Type.Array(HealthTest)),
+  recoveries: Type.Optional(Type.Array(HealthRecovery)),
+});
+export type HealthEntry = Static<typeof HealthEntry>;
