@@ -87,7 +87,7 @@ try {
       const subject = subjects[index % subjects.length]!;
       const url = `/r1/MN/GOV/gasr/population/address/${subject.encoded}`;
       const headers: Record<string, string> = { accept: 'application/json', 'x-road-client': CLIENT, 'x-road-id': randomUUID(), 'urtuu-consent': subject.consent, 'urtuu-purpose': PURPOSE };
-      Object.assign(headers, signRequest({ method: 'GET', url, headers }, { keyId, privateKeyPem: key.privateKeyPem, headers: ['x-road-client', 'x-road-id'] }));
+      Object.assign(headers, signRequest({ method: 'GET', url, headers }, { keyId, privateKeyPem: key.privateKeyPem, headers: ['x-road-client', 'x-road-id', 'urtuu-consent', 'urtuu-purpose'] }));
       return { path: url, headers };
     };
     // The check that the two paths answer the same, before measuring either.
