@@ -69,7 +69,8 @@ export function registeringFile(): string | undefined {
   // our call has returned, so no file of ours is on the stack: name the package instead.
   for (const site of sites) {
     const match = /node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(site.getFileName() ?? '');
-    if (match && !FRAMEWORK.has(match[1]!.replace('\\', '/'))) return `plugin ${match[1]!.replace('\\', '/')}`;
+    const packageName = match?.[1]?.replace('\\', '/');
+    if (packageName && !FRAMEWORK.has(packageName)) return `plugin ${packageName}`;
   }
   return undefined;
 }
