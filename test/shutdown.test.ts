@@ -20,7 +20,12 @@ interface Server {
 
 let nextPort = 31_000 + Math.floor(Math.random() * 2000) * 2;
 
-async function start(dir: string, env: Record<string, string>): Promise<Server> {
+/**
+ * Starts the server and waits until it answers /healthz, or, for a server that hangs on purpose
+ * 200 ms after listening (`until: 'hanging'`), until it says it hangs: a poll of /healthz could
+ * miss that window on an idle machine and then wait for a server that will never answer.
+ */
+async function start(dir: string, env: Record<string, string>, until: 'healthz' | 'hanging' = 'healthz'): Promise<Server> {
   const port = nextPort++;
   const child = spawn(process.execPath, [path.join(root, 'bin', 'urtuu.js'), 'start'], {
     cwd: root,
@@ -32,13 +37,15 @@ async function start(dir: string, env: Record<string, string>): Promise<Server> 
   child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() })));
   const url = `http://127.0.0.1:${port}`;
-  const until = Date.now() + 240_000;
+  const deadline = Date.now() + 240_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`the server exited early: ${out}`);
-    if (Date.now() > until) throw new Error(`the server did not start: ${out}`);
-    const ready = await fetch(`${url}/healthz`).then((response) => response.ok, () => false);
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the server exited early: ${out}`);
+    if (Date.now() > deadline) throw new Error(`the server did not start: ${out}`);
+    const ready = until === 'hanging'
+      ? /Server listening/.test(out) && out.includes('hanging')
+      : await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(5000) }).then((response) => response.ok, () => false);
     if (ready) break;
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await new Promise((resolve) => setTimeout(resolve, until === 'hanging' ? 20 : 250));
   }
   return { child, url, exited, out: () => out };
 }
@@ -84,8 +91,7 @@ describe('server shutdown', { timeout: 900_000 }, () => {
   });
 
   it('kills a process whose main thread is stuck for good, SIGTERM or not', async () => {
-    const server = await start(dir, { URTUU_TEST_HANG: 'loop' });
-    while (!server.out().includes('hanging')) await new Promise((resolve) => setTimeout(resolve, 50));
+    const server = await start(dir, { URTUU_TEST_HANG: 'loop' }, 'hanging');
     const answered = await fetch(`${server.url}/healthz`, { signal: AbortSignal.timeout(1000) }).then(() => true, () => false);
     assert.equal(answered, false, 'the server still answered');
     const ended = await terminate(server);
